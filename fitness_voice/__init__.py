@@ -1,0 +1,91 @@
+"""fitness-voice: an AI fitness coach on the phone."""
+
+import logging
+import os
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from .coach import CallFlow, CallFlowSettings, SmallTalkAnswerer
+from .extensions import db, migrate
+from .speech import TwilioSay
+
+
+@dataclass
+class Services:
+    """The providers a turn needs, built once per process."""
+
+    coach: CallFlow
+    speaker: object
+
+
+def create_app(config=None):
+    """Build the app from the environment, overridden by `config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    settings.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI",
+                          settings.database_url(app.config["DATABASE_URL"], app.instance_path))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
+    _configure_logging(app)
+
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"))
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    from . import cli, voice
+    app.register_blueprint(voice.bp)
+    cli.init_app(app)
+    app.extensions["fitness_voice"] = build_services(app.config)
+
+    @app.get("/healthz")
+    def health():
+        return {"status": "ok"}
+
+    return app
+
+
+def build_services(config):
+    flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
+    return Services(coach=CallFlow(flow, SmallTalkAnswerer()), speaker=TwilioSay())
+
+
+def _engine_options(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _tune_sqlite(engine):
+    """Make SQLite honour transactions: BEGIN IMMEDIATE takes the write lock up
+    front, which stands in for Postgres' row locks, and WAL lets readers in."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _configure_logging(app):
+    # Heroku-style hosts collect stdout; never log to files.
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")

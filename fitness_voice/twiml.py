@@ -1,0 +1,88 @@
+"""Small builders for the TwiML documents the webhooks answer with."""
+
+from dataclasses import dataclass
+
+from twilio.twiml.voice_response import VoiceResponse
+
+
+@dataclass
+class GatherSettings:
+    timeout: int
+    speech_timeout: str
+    speech_model: str | None
+    language: str
+    hints: str
+    action_on_empty_result: bool
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(
+            timeout=config["GATHER_TIMEOUT"],
+            speech_timeout=str(config["GATHER_SPEECH_TIMEOUT"]),
+            speech_model=config["GATHER_SPEECH_MODEL"] or None,
+            language=config["GATHER_LANGUAGE"],
+            hints=config["GATHER_HINTS"],
+            action_on_empty_result=config["GATHER_ACTION_ON_EMPTY_RESULT"],
+        )
+
+    def attributes(self):
+        attributes = {
+            "input": "speech",
+            "method": "POST",
+            "timeout": self.timeout,
+            "speech_timeout": self.speech_timeout,
+            "language": self.language,
+            "action_on_empty_result": "true" if self.action_on_empty_result else "false",
+        }
+        if self.speech_model:
+            attributes["speech_model"] = self.speech_model
+        if self.hints:
+            attributes["hints"] = self.hints
+        return attributes
+
+
+@dataclass
+class Voice:
+    """How Twilio speaks text that has no rendered audio."""
+
+    name: str
+    language: str
+
+
+@dataclass
+class Spoken:
+    """Words to speak, with the URL of their audio when it was rendered."""
+
+    text: str
+    audio_url: str | None = None
+    pause_seconds: int = 0
+
+
+def _speak(verb, spoken, voice):
+    if spoken.audio_url:
+        verb.play(spoken.audio_url)
+    elif spoken.text:
+        verb.say(spoken.text, voice=voice.name, language=voice.language)
+    if spoken.pause_seconds:
+        verb.pause(length=spoken.pause_seconds)
+
+
+def listen(spoken, action_url, gather, voice):
+    """Speak inside a <Gather> (so the caller can talk over it), then listen."""
+    response = VoiceResponse()
+    with response.gather(action=action_url, **gather.attributes()) as nested:
+        _speak(nested, spoken, voice)
+    # Reached only when Twilio does not post empty results to the action.
+    response.redirect(action_url, method="POST")
+    return response
+
+
+def hang_up(spoken, voice):
+    response = VoiceResponse()
+    _speak(response, spoken, voice)
+    response.hangup()
+    return response
+
+
+def empty():
+    return VoiceResponse()

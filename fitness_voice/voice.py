@@ -1,0 +1,134 @@
+"""The Twilio webhooks: read the request, ask the call logic, answer TwiML."""
+
+import functools
+import logging
+import re
+
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from twilio.request_validator import RequestValidator
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from . import calls, twiml
+from .calls import CallEvent
+from .extensions import db
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
+APOLOGY = ("Sorry, our coach is having trouble right now. "
+           "Please call back in a few minutes. Goodbye.")
+
+
+def twilio_signed(view):
+    """Refuse (403) any request not signed with our Twilio auth token."""
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature or not validator.validate(request.url, request.form, signature):
+            log.warning("rejected unsigned or forged request to %s", request.path)
+            abort(403, "invalid Twilio signature")
+        return view(*args, **kwargs)
+    return checked
+
+
+def xml(response, status=200):
+    return Response(str(response), status=status, mimetype="text/xml")
+
+
+def _voice():
+    return twiml.Voice(current_app.config["SAY_VOICE"], current_app.config["SAY_LANGUAGE"])
+
+
+def _services():
+    return current_app.extensions["fitness_voice"]
+
+
+def _field(name, required=False):
+    value = request.form.get(name, "")
+    limit = current_app.config["MAX_FIELD_LENGTH"]
+    if len(value) > limit:
+        raise BadRequest(f"{name} is longer than {limit} characters")
+    if required and not value:
+        raise BadRequest(f"{name} is required")
+    return value
+
+
+def _number(name, raw, convert, low=None, high=None):
+    if raw == "":
+        return None
+    try:
+        value = convert(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a number") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise BadRequest(f"{name} is out of range")
+    return value
+
+
+def _event():
+    call_sid = _field("CallSid", required=True)
+    if not CALL_SID.match(call_sid):
+        raise BadRequest("CallSid must be 'CA' followed by 32 hexadecimal digits")
+    return CallEvent(
+        call_sid=call_sid,
+        from_number=_field("From", required=True),
+        to_number=_field("To"),
+        speech=_field("SpeechResult").strip(),
+        confidence=_number("Confidence", _field("Confidence"), float, 0.0, 1.0),
+        index=_number("n", request.args.get("n", ""), int, 1, 10_000),
+        status=_field("CallStatus") or None,
+        duration_seconds=_number("CallDuration", _field("CallDuration"), int, 0),
+    )
+
+
+def _answer(answer):
+    if answer.end_call:
+        return xml(twiml.hang_up(answer.spoken, _voice()))
+    action = url_for("voice.turn", n=answer.next_index)
+    gather = twiml.GatherSettings.from_config(current_app.config)
+    return xml(twiml.listen(answer.spoken, action, gather, _voice()))
+
+
+@bp.post("")
+@twilio_signed
+def incoming():
+    return _answer(calls.answer_call(_services(), _event()))
+
+
+@bp.post("/turn")
+@twilio_signed
+def turn():
+    return _answer(calls.take_turn(_services(), _event()))
+
+
+@bp.post("/status")
+@twilio_signed
+def status():
+    calls.close_call(_event())
+    return xml(twiml.empty())
+
+
+@bp.post("/fallback")
+@twilio_signed
+def fallback():
+    """Twilio calls this when our primary URL failed; it must not need the database."""
+    log.error("Twilio fallback: ErrorCode=%s ErrorUrl=%s",
+              request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
+    return xml(twiml.hang_up(twiml.Spoken(APOLOGY), _voice()))
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(error):
+    return Response(f"Bad request: {error.description}\n", status=400, mimetype="text/plain")
+
+
+@bp.errorhandler(Exception)
+def unexpected(error):
+    """Whatever broke, the caller hears an apology, never Twilio's application error."""
+    if isinstance(error, HTTPException):
+        return error
+    log.exception("webhook %s failed", request.path)
+    db.session.rollback()
+    return xml(twiml.hang_up(twiml.Spoken(APOLOGY), _voice()))

@@ -1,0 +1,3 @@
+from fitness_voice import create_app
+
+app = create_app()

@@ -71,6 +71,11 @@ class CallFlow:
     def greet(self, caller, state):
         return self.answerer.greet(caller, state)
 
+    def fixed_phrases(self):
+        """Every line this coach says word for word, for pre-rendering audio."""
+        own = (*REPROMPTS, MISSED_GOODBYE, UNCLEAR, CLOSING)
+        return list(dict.fromkeys((*own, *self.answerer.fixed_phrases())))
+
     def respond(self, turn):
         text = turn.speech.strip()
         if not text:
@@ -119,6 +124,9 @@ class SmallTalkAnswerer:
 
     def before_goodbye(self, turn):
         return None
+
+    def fixed_phrases(self):
+        return ["Hi, I'm your fitness coach. What would you like to work on today?"]
 
     def answer(self, turn):
         text = turn.speech.lower()

@@ -66,6 +66,27 @@ def from_environment():
         "MAX_FIELD_LENGTH": _env_int("MAX_FIELD_LENGTH", 2000),
         "SAY_VOICE": _env("SAY_VOICE", "Polly.Joanna-Neural"),
         "SAY_LANGUAGE": _env("SAY_LANGUAGE", "en-US"),
+        **knowledge_settings(),
+        **speech_settings(),
+        **coach_settings(),
+    }
+
+
+def knowledge_settings():
+    # -- knowledge (kb/, embeddings, Chroma) --
+    return {}
+
+
+def speech_settings():
+    # -- speech (synthesis engines, audio cache) --
+    return {}
+
+
+def coach_settings():
+    # -- coach (LLM, safety, caller memory, workouts) --
+    return {
+        "EMERGENCY_NUMBER": _env("EMERGENCY_NUMBER", "911"),
+        "CRISIS_LINE": _env("CRISIS_LINE", "988"),
     }
 
 

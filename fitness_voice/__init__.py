@@ -29,8 +29,8 @@ def create_app(config=None):
     app.config.update(config or {})
     settings.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI",
-                          settings.database_url(app.config["DATABASE_URL"], app.instance_path))
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI") or app.config["DATABASE_URL"], app.instance_path)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
     _configure_logging(app)
 

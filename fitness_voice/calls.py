@@ -129,13 +129,13 @@ def _store(event, index, reply, state, timings, started):
         db.session.rollback()
         return None
     turn = Turn(
-        session=session, index=index, kind=reply.kind,
+        session_id=session.id, index=index, kind=reply.kind,
         speech=event.speech if index else None, confidence=event.confidence,
         reply=reply.text, end_call=reply.end_call, details=_jsonable(reply),
     )
+    db.session.add(turn)
     session.state = state
     _apply_profile_updates(session.caller, reply.profile_updates)
-    db.session.add(turn)
     try:
         db.session.flush()
     except IntegrityError:

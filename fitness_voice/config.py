@@ -38,8 +38,11 @@ def database_url(url, instance_path):
     """Return the SQLAlchemy URL: DATABASE_URL (Heroku's postgres:// accepted) or SQLite."""
     if not url:
         return f"sqlite:///{Path(instance_path) / 'fitness_voice.db'}"
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+    # Heroku says postgres://; SQLAlchemy 2.1 reads plain postgresql:// as
+    # psycopg 3, and the driver we ship is psycopg2.
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg2://" + url[len(scheme):]
     return url
 
 

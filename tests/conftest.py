@@ -37,9 +37,10 @@ def reset_database(app):
 @pytest.fixture
 def make_app(tmp_path):
     """Build an app with config overrides, on a clean database."""
-    def make(**overrides):
+    def make(reset=True, **overrides):
         app = create_app(app_config(tmp_path, **overrides))
-        reset_database(app)
+        if reset:
+            reset_database(app)
         return app
     return make
 

@@ -1,0 +1,29 @@
+"""gunicorn settings for I/O-bound webhooks: a few processes, many threads each.
+
+A turn mostly waits on the LLM, speech engine and database, so threads keep
+requests flowing while one waits. The app is loaded before forking so the
+embedding model is read once and shared copy-on-write by the workers.
+"""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Twilio gives a webhook 15 s; a worker stuck longer than that is no use to anyone.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "20"))
+graceful_timeout = 20
+keepalive = 5
+preload_app = True
+accesslog = "-"
+errorlog = "-"
+
+
+def post_fork(server, worker):
+    # Connections opened before the fork must not be shared between processes.
+    from fitness_voice.extensions import db
+
+    app = worker.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)

@@ -9,9 +9,10 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .coach import CallFlow, CallFlowSettings, SmallTalkAnswerer
+from . import knowledge, llm, speech
+from .coach import CallFlow, CallFlowSettings, FitnessAnswerer
 from .extensions import db, migrate
-from .speech import TwilioSay
+from .workouts import WorkoutCoach
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Services:
 
     coach: CallFlow
     speaker: object
+    resume_window_minutes: int = 120
 
 
 def create_app(config=None):
@@ -47,7 +49,9 @@ def create_app(config=None):
     from . import cli, voice
     app.register_blueprint(voice.bp)
     cli.init_app(app)
-    app.extensions["fitness_voice"] = build_services(app.config)
+    speech.init_app(app)
+    kb = knowledge.init_app(app)
+    app.extensions["fitness_voice"] = build_services(app.config, app.instance_path, kb)
 
     @app.get("/healthz")
     def health():
@@ -56,9 +60,18 @@ def create_app(config=None):
     return app
 
 
-def build_services(config):
+def build_services(config, instance_path, kb):
+    """The coach and the speaker, with the providers the settings choose."""
+    responder = llm.build_responder(config, passages_of=kb.passages_of,
+                                    normalize=knowledge.normalize_query)
+    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
+    safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
+                    "crisis_line": config["CRISIS_LINE"]}
+    answerer = FitnessAnswerer(kb, responder, workouts, safety_lines)
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
-    return Services(coach=CallFlow(flow, SmallTalkAnswerer()), speaker=TwilioSay())
+    return Services(coach=CallFlow(flow, answerer),
+                    speaker=speech.build_speaker(config, instance_path),
+                    resume_window_minutes=config["RESUME_WINDOW_MINUTES"])
 
 
 def _engine_options(app):

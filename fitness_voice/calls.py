@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from . import training
 from .coach import CallerInfo, Reply, TurnInput
 from .extensions import db
 from .models import Caller, CallSession, Turn, utcnow
-from .twiml import Spoken
+from .twiml import Silence, Spoken
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class CallEvent:
 
 @dataclass
 class Answer:
-    spoken: Spoken
+    parts: list  # Spoken and Silence, in order
     end_call: bool
     next_index: int
 
@@ -67,8 +68,9 @@ def close_call(event):
     session.status = event.status or session.status
     if event.duration_seconds is not None:
         session.duration_seconds = event.duration_seconds
-    if event.status in TERMINAL_STATUSES and session.ended_at is None:
-        session.ended_at = utcnow()
+    if event.status in TERMINAL_STATUSES:
+        session.ended_at = session.ended_at or utcnow()
+        training.mark_dropped(session)
     db.session.commit()
 
 
@@ -83,14 +85,14 @@ def _run_turn(services, event, decide):
     if stored is not None:
         db.session.commit()
         return _replay(services, stored)
-    caller = _caller_info(session.caller)
+    caller = _caller_info(session, services.resume_window_minutes)
     state = dict(session.state or {})
     history = _history(session)
     db.session.commit()  # release the lock while the coach and speech engine work
     db_ms = _ms_since(started)
 
     reply, coach_ms = _decide(decide, caller, state, history)
-    spoken, speech_ms = _render(services, reply)
+    parts, speech_ms = _render(services, reply)
 
     turn = _store(event, index, reply, state, {
         "db_ms": db_ms, "coach_ms": coach_ms, "speech_ms": speech_ms,
@@ -100,7 +102,7 @@ def _run_turn(services, event, decide):
         stored = _find_turn(_lock_session(event), index)
         db.session.commit()
         return _replay(services, stored)
-    return Answer(spoken, reply.end_call, index + 1)
+    return Answer(parts, reply.end_call, index + 1)
 
 
 def _decide(decide, caller, state, history):
@@ -115,12 +117,17 @@ def _decide(decide, caller, state, history):
 
 def _render(services, reply):
     started = time.perf_counter()
+    parts = [Silence(part) if isinstance(part, int) else Spoken(part, _audio_url(services, part))
+             for part in (reply.segments or [reply.text])]
+    return parts, _ms_since(started)
+
+
+def _audio_url(services, text):
     try:
-        audio_url = services.speaker.audio_url(reply.text)
+        return services.speaker.audio_url(text)
     except Exception:
         log.exception("speech synthesis failed; Twilio will <Say> the reply")
-        audio_url = None
-    return Spoken(reply.text, audio_url, reply.pause_seconds), _ms_since(started)
+        return None
 
 
 def _store(event, index, reply, state, timings, started):
@@ -133,9 +140,13 @@ def _store(event, index, reply, state, timings, started):
         speech=event.speech if index else None, confidence=event.confidence,
         reply=reply.text, end_call=reply.end_call, details=_jsonable(reply),
     )
+    if reply.action == "forget":
+        _forget_caller(session)
+        turn.speech = None  # the caller asked us to keep none of their words
     db.session.add(turn)
     session.state = state
     _apply_profile_updates(session.caller, reply.profile_updates)
+    training.apply(session, reply.effects)
     try:
         db.session.flush()
     except IntegrityError:
@@ -149,9 +160,22 @@ def _store(event, index, reply, state, timings, started):
 
 def _jsonable(reply):
     details = dict(reply.details)
-    if reply.pause_seconds:
-        details["pause_seconds"] = reply.pause_seconds
+    if reply.segments:
+        details["segments"] = reply.segments
     return details
+
+
+def _forget_caller(session):
+    """Delete everything we know about the caller: profile, past calls, this call's words."""
+    caller = session.caller
+    caller.name = None
+    caller.profile = {}
+    for record in [*caller.workouts, *caller.weekly_plans]:
+        db.session.delete(record)
+    for other in list(caller.sessions):
+        if other.id != session.id:
+            db.session.delete(other)
+    db.session.execute(db.delete(Turn).where(Turn.session_id == session.id))
 
 
 def _apply_profile_updates(caller, updates):
@@ -170,9 +194,9 @@ def _apply_profile_updates(caller, updates):
 
 def _replay(services, turn):
     reply = Reply(turn.reply, kind=turn.kind, end_call=turn.end_call,
-                  pause_seconds=(turn.details or {}).get("pause_seconds", 0))
-    spoken, _ = _render(services, reply)
-    return Answer(spoken, turn.end_call, turn.index + 1)
+                  segments=(turn.details or {}).get("segments"))
+    parts, _ = _render(services, reply)
+    return Answer(parts, turn.end_call, turn.index + 1)
 
 
 def _lock_session(event):
@@ -215,11 +239,13 @@ def _find_turn(session, index):
     ).scalar_one_or_none()
 
 
-def _caller_info(caller):
+def _caller_info(session, resume_window_minutes):
+    caller = session.caller
     returning = db.session.execute(
         db.select(db.func.count(CallSession.id)).filter_by(caller_id=caller.id)
     ).scalar_one() > 1
-    return CallerInfo(caller.phone_number, caller.name, dict(caller.profile or {}), returning)
+    return CallerInfo(caller.phone_number, caller.name, dict(caller.profile or {}), returning,
+                      training.summary(caller.id, session.id, resume_window_minutes))
 
 
 def _history(session):

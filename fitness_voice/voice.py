@@ -85,10 +85,10 @@ def _event():
 
 def _answer(answer):
     if answer.end_call:
-        return xml(twiml.hang_up(answer.spoken, _voice()))
+        return xml(twiml.hang_up(answer.parts, _voice()))
     action = url_for("voice.turn", n=answer.next_index)
     gather = twiml.GatherSettings.from_config(current_app.config)
-    return xml(twiml.listen(answer.spoken, action, gather, _voice()))
+    return xml(twiml.listen(answer.parts, action, gather, _voice()))
 
 
 @bp.post("")
@@ -116,7 +116,7 @@ def fallback():
     """Twilio calls this when our primary URL failed; it must not need the database."""
     log.error("Twilio fallback: ErrorCode=%s ErrorUrl=%s",
               request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
-    return xml(twiml.hang_up(twiml.Spoken(APOLOGY), _voice()))
+    return xml(twiml.hang_up([twiml.Spoken(APOLOGY)], _voice()))
 
 
 @bp.errorhandler(BadRequest)
@@ -131,4 +131,4 @@ def unexpected(error):
         return error
     log.exception("webhook %s failed", request.path)
     db.session.rollback()
-    return xml(twiml.hang_up(twiml.Spoken(APOLOGY), _voice()))
+    return xml(twiml.hang_up([twiml.Spoken(APOLOGY)], _voice()))

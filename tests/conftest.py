@@ -8,6 +8,7 @@ from twilio.request_validator import RequestValidator
 
 from fitness_voice import create_app
 from fitness_voice.extensions import db
+from tests.peers.openai_server import openai_server  # noqa: F401  (a fixture)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -16,12 +17,27 @@ def new_call_sid():
     return "CA" + "".join(random.choice("0123456789abcdef") for _ in range(32))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_index(tmp_path_factory):
+    """One Chroma index for the whole run: apps built later find it up to date."""
+    global SHARED_CHROMA_PATH
+    SHARED_CHROMA_PATH = str(tmp_path_factory.mktemp("chroma"))
+    return SHARED_CHROMA_PATH
+
+
+SHARED_CHROMA_PATH = None
+
+
 def app_config(tmp_path, **overrides):
     config = {
         "TESTING": True,
         "APP_ENV": "testing",
         "TWILIO_AUTH_TOKEN": "test-auth-token",
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "CHROMA_PATH": SHARED_CHROMA_PATH,
+        # Twilio's own <Say> keeps most tests quick; speech tests choose engines.
+        "TTS_ENGINE": "say",
+        "OPENAI_API_KEY": None,
     }
     config.update(overrides)
     return config

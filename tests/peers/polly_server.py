@@ -1,0 +1,198 @@
+"""A local HTTP server that speaks Amazon Polly's SynthesizeSpeech REST call.
+
+moto's Polly answers eight zero bytes, which is not audio; this peer answers
+real audio, so boto3 (HTTP, JSON, SigV4, retries, streaming bodies) runs for
+real against `POLLY_ENDPOINT_URL`:
+
+    POST /v1/speech  {"Text": "<speak>…</speak>", "TextType": "ssml", "VoiceId": "Joanna",
+                      "Engine": "neural", "OutputFormat": "mp3" | "pcm", "SampleRate": "8000"}
+
+The SSML is parsed as Polly would (malformed SSML is a 400 InvalidSsmlException)
+and its words are spoken by `renderer`: "tone" (a tone as long as the words
+would take, instant) or "piper" (the project's local engine: real speech).
+
+Modes (set `peer.mode`; `peer.failures = n` makes a failing mode last n requests):
+    ok          audio: audio/mpeg MP3, or audio/pcm 16-bit little-endian PCM
+    throttle    400 ThrottlingException (x-amzn-ErrorType), as Polly under load
+    error       500 ServiceFailureException
+    zero-bytes  200 with eight zero bytes, as moto's Polly
+    slow        wait `delay` seconds, then answer as ok
+
+Run it by hand: `python -m tests.peers.polly_server [port] [tone|piper]`.
+"""
+
+import json
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+
+MODES = ("ok", "throttle", "error", "zero-bytes", "slow")
+
+
+class PollyPeer:
+    def __init__(self, renderer="tone", host="127.0.0.1", port=0):
+        self.mode = "ok"
+        self.failures = None  # None: the mode lasts; n: fail n requests, then "ok"
+        self.delay = 2.0
+        self.renderer = renderer
+        self.requests = []  # JSON bodies received, oldest first
+        self._lock = threading.Lock()
+        self._piper = None
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = None
+
+    @property
+    def url(self):
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="polly-peer")
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        if self._piper is not None:
+            self._piper.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def next_mode(self):
+        with self._lock:
+            mode = self.mode
+            if mode != "ok" and self.failures is not None:
+                self.failures -= 1
+                if self.failures <= 0:
+                    self.mode, self.failures = "ok", None
+            return mode
+
+    def render(self, words, rate):
+        """int16 samples of `words` spoken at `rate` Hz."""
+        if self.renderer == "piper":
+            return self._render_piper(words, rate)
+        seconds = min(max(len(words) * 0.06, 0.3), 30.0)
+        t = np.arange(int(seconds * rate)) / rate
+        envelope = np.minimum(1.0, np.minimum(t, seconds - t) * 20)
+        return (np.sin(2 * np.pi * 440 * t) * envelope * 8000).astype("<i2")
+
+    def _render_piper(self, words, rate):
+        from fitness_voice import speech
+        with self._lock:
+            if self._piper is None:
+                model, config = speech.default_voice_files()
+                self._piper = speech.PiperWorker(model, config, timeout=20)
+        samples, source_rate = speech.read_wav(self._piper.synthesize(words))
+        return np.rint(speech.resample(samples, source_rate, rate)).astype("<i2")
+
+
+def ssml_words(text):
+    """The words Polly would speak for SSML `text`; ValueError if it is not SSML."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as error:
+        raise ValueError(str(error)) from None
+    if root.tag != "speak":
+        raise ValueError("the root element must be <speak>")
+    return " ".join("".join(root.itertext()).split())
+
+
+def encode_mp3(samples, rate):
+    import lameenc
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(48)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_quality(7)
+    return bytes(encoder.encode(samples.tobytes())) + bytes(encoder.flush())
+
+
+def _handler_for(peer):
+    class Handler(_PollyHandler):
+        pass
+    Handler.peer = peer
+    return Handler
+
+
+class _PollyHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, as from AWS
+    peer = None
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        if self.path.split("?")[0] != "/v1/speech":
+            return self._error(404, "UnknownOperationException", "unknown operation")
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return self._error(400, "SerializationException", "the body is not JSON")
+        self.peer.requests.append(body)
+        mode = self.peer.next_mode()
+        if mode == "throttle":
+            return self._error(400, "ThrottlingException", "Rate exceeded")
+        if mode == "error":
+            return self._error(500, "ServiceFailureException", "internal failure")
+        if mode == "zero-bytes":
+            return self._send(200, bytes(8), "audio/mpeg")
+        if mode == "slow":
+            time.sleep(self.peer.delay)
+        for field in ("Text", "VoiceId", "OutputFormat"):
+            if not body.get(field):
+                return self._error(400, "ValidationException", f"{field} is required")
+        text = body["Text"]
+        if body.get("TextType") == "ssml":
+            try:
+                text = ssml_words(text)
+            except ValueError as error:
+                return self._error(400, "InvalidSsmlException", f"Invalid SSML request: {error}")
+        output = body["OutputFormat"]
+        if output not in ("mp3", "pcm"):
+            return self._error(400, "ValidationException", f"unsupported format {output}")
+        rate = int(body.get("SampleRate") or (22050 if output == "mp3" else 16000))
+        samples = self.peer.render(text, rate)
+        if output == "mp3":
+            return self._send(200, encode_mp3(samples, rate), "audio/mpeg",
+                              {"x-amzn-RequestCharacters": str(len(text))})
+        return self._send(200, samples.astype("<i2").tobytes(), "audio/pcm",
+                          {"x-amzn-RequestCharacters": str(len(text))})
+
+    def _error(self, status, kind, message):
+        payload = json.dumps({"message": message}).encode()
+        self._send(status, payload, "application/x-amz-json-1.1", {"x-amzn-ErrorType": kind})
+
+    def _send(self, status, payload, content_type, headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    peer = PollyPeer(renderer=sys.argv[2] if len(sys.argv) > 2 else "tone", port=port).start()
+    print(f"Polly peer at {peer.url} (POLLY_ENDPOINT_URL); Ctrl-C stops it", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        peer.stop()

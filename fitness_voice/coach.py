@@ -178,7 +178,7 @@ class FitnessAnswerer:
     # -- greeting ----------------------------------------------------------
 
     def greet(self, caller, state):
-        if not caller.returning or not (caller.name or caller.profile):
+        if not caller.returning:
             state["intake"] = "name"
             return self._said(state, Reply(INTRO, kind="greeting"))
         resume = self.workouts.offer_resume(caller, state)

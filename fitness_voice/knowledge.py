@@ -134,6 +134,9 @@ MISHEARINGS = [
     (r"\bplate oh?\b|\bplateaux\b", "plateau"),
     (r"\b(upper lower|body part|push pull|full body) spit\b", r"\1 split"),
     (r"\bcat (?:cal|call|cows)\b", "cat cow"),
+    (r"\b(?:loose|lose) (?:wait|weight)\b", "lose weight"),
+    (r"\bfive ?k\b", "5k"),
+    (r"\bten ?k\b", "10k"),
 ]
 _MISHEARINGS = [(re.compile(pattern), repl) for pattern, repl in MISHEARINGS]
 
@@ -377,21 +380,25 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         return ["cosine"]
 
 
-# Chroma's embedded store (Rust) cannot be used in a process forked after it
-# was opened: the child hangs. Remember which stores this process has opened.
-_opened_stores = set()
-_opened_lock = threading.Lock()
+# Chroma's embedded store runs in a Rust runtime that does not survive a fork:
+# once a process has opened any PersistentClient, a child forked from it hangs
+# on its first Chroma call. Remember which process opened one.
+_embedded_chroma_pid = None
 
 
-def _forget_stores_after_fork():
-    _opened_stores.clear()
+def embedded_chroma_opened():
+    """Whether this process, or one it was forked from, has opened Chroma's embedded store."""
+    return _embedded_chroma_pid is not None
+
+
+def _forget_clients_after_fork():
     # Never import in a fork handler; clear Chroma's client cache only if loaded.
     shared = sys.modules.get("chromadb.api.shared_system_client")
     if shared is not None:
         shared.SharedSystemClient.clear_system_cache()
 
 
-os.register_at_fork(after_in_child=_forget_stores_after_fork)
+os.register_at_fork(after_in_child=_forget_clients_after_fork)
 
 
 class KnowledgeBase:
@@ -457,17 +464,9 @@ class KnowledgeBase:
 
     # -- Chroma
 
-    @property
-    def _store_key(self):
-        return ("http", self.chroma_host, self.chroma_port) if self.chroma_host else (
-            "local", str(self.chroma_path.resolve()))
-
-    def store_opened_here(self):
-        """Whether this process has opened the Chroma store (and must not fork to use it)."""
-        return self._store_key in _opened_stores
-
     def _connect(self):
         """Return the Chroma client of this process, opening it on first use."""
+        global _embedded_chroma_pid
         if self._client is not None and self._pid == os.getpid():
             return self._client
         settings = Settings(anonymized_telemetry=False)
@@ -476,12 +475,19 @@ class KnowledgeBase:
                 client = chromadb.HttpClient(host=self.chroma_host, port=self.chroma_port,
                                              settings=settings)
             else:
+                if _embedded_chroma_pid not in (None, os.getpid()):
+                    # Better an error than a worker that hangs on every call.
+                    raise KnowledgeError(
+                        "Chroma's embedded store was opened in the process this one was "
+                        "forked from (a gunicorn master with preload_app?); it cannot be "
+                        "used here. Search only in the workers, or use CHROMA_HOST.")
                 self.chroma_path.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(self.chroma_path), settings=settings)
+                _embedded_chroma_pid = os.getpid()
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise KnowledgeError(f"cannot open the Chroma store of {self!r}: {error}") from error
-        with _opened_lock:
-            _opened_stores.add(self._store_key)
         self._client, self._collection, self._pid = client, None, os.getpid()
         return client
 
@@ -656,17 +662,17 @@ class KnowledgeBase:
         A process that has opened Chroma's embedded store cannot be forked
         and still use it, and gunicorn (preload_app) forks its workers from
         the process that built the app. So unless this process has opened
-        the store already, the sync runs in a forked child process, and the
-        workers each open the store on their first search.
+        it already, the sync runs in a forked child process, and the workers
+        each open the store on their first search. A local store that was
+        last synced with exactly this kb/ (its stamp says so) is left alone.
         """
-        if self.store_opened_here() or not hasattr(os, "fork"):
-            return self.sync()
         entries = read_kb(self.kb_path)
         if self._read_stamp() == self._fingerprint(entries):
-            # The local store says it was last synced with exactly this kb/.
             self.last_sync = {"added": 0, "updated": 0, "removed": 0,
                               "unchanged": len(entries)}
             return self.last_sync
+        if embedded_chroma_opened() or not hasattr(os, "fork"):
+            return self.sync()
         read, write = os.pipe()
         with warnings.catch_warnings():
             # Python 3.12+ warns about forking a threaded process; the child
@@ -716,8 +722,8 @@ class KnowledgeBase:
             self.search("warm up", k=1)
 
     def count(self):
-        collection = self._get_collection()
-        return 0 if collection is None else collection.count()
+        """How many passages the index holds (0 before the first ingest)."""
+        return self._read(lambda collection: collection.count(), empty=0)
 
     def search(self, text, k=3, filters=None):
         """The k passages closest to what the caller said, best first."""
@@ -725,21 +731,12 @@ class KnowledgeBase:
         if not query or k < 1:
             return SearchResult([], False)
         vector = self.embedder.embed([query])[0]
-        with self._lock:
-            collection = self._get_collection()
-        if collection is None:
-            raise KnowledgeError(f"the knowledge index of {self!r} is empty: "
-                                 "run `flask kb ingest`")
         # Fetch more than k and keep at most MAX_PER_FILE passages of a file,
         # so that a second file gets a say when the best one is wrong.
         diverse = not (filters and "file" in filters)
-        try:
-            found = collection.query(query_embeddings=[vector],
-                                     n_results=k * FETCH_FACTOR if diverse else k,
-                                     where=_where(filters),
-                                     include=["documents", "metadatas", "distances"])
-        except Exception as error:
-            raise KnowledgeError(f"search failed: {error}") from error
+        found = self._read(lambda collection: collection.query(
+            query_embeddings=[vector], n_results=k * FETCH_FACTOR if diverse else k,
+            where=_where(filters), include=["documents", "metadatas", "distances"]))
         ranked = [
             _passage(pid, doc, meta, 1.0 - float(dist))
             for pid, doc, meta, dist in zip(found["ids"][0], found["documents"][0],
@@ -750,18 +747,41 @@ class KnowledgeBase:
         return SearchResult(passages, relevant)
 
     def passages_of(self, file):
-        """Every passage of one kb/ file, in the order of the file."""
-        with self._lock:
-            collection = self._get_collection()
-        if collection is None:
+        """Every passage of one kb/ file, in the order of the file ("tell me more")."""
+        found = self._read(lambda collection: collection.get(
+            where={"file": file}, include=["documents", "metadatas"]), empty=None)
+        if found is None:
             return []
-        try:
-            found = collection.get(where={"file": file}, include=["documents", "metadatas"])
-        except Exception as error:
-            raise KnowledgeError(f"cannot read the passages of {file}: {error}") from error
         rows = sorted(zip(found["ids"], found["documents"], found["metadatas"], strict=True),
                       key=lambda row: row[2].get("position", 0))
         return [_passage(pid, doc, meta, 0.0) for pid, doc, meta in rows]
+
+    _EMPTY = object()
+
+    def _read(self, operation, empty=_EMPTY):
+        """Run a read on the collection; Chroma's failures become KnowledgeError.
+
+        With no index yet, return `empty` if given, else raise. If another
+        process rebuilt the collection since this one opened it, open it again.
+        """
+        gone = None
+        for _attempt in range(2):
+            try:
+                with self._lock:
+                    collection = self._get_collection()
+                if collection is None:
+                    if empty is not self._EMPTY:
+                        return empty
+                    raise KnowledgeError(f"the knowledge index of {self!r} is empty: "
+                                         "run `flask kb ingest`")
+                return operation(collection)
+            except KnowledgeError:
+                raise
+            except NotFoundError as error:
+                gone, self._collection = error, None
+            except Exception as error:
+                raise KnowledgeError(f"cannot read the knowledge index: {error}") from error
+        raise KnowledgeError(f"the knowledge index is gone: {gone}") from gone
 
 
 def _first(*values):

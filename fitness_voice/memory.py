@@ -19,7 +19,10 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 NOT_NAMES = {"not", "just", "a", "an", "the", "trying", "looking", "here", "fine", "good", "okay",
              "ok", "calling", "new", "sore", "tired", "back", "beginner", "going", "so", "really",
              "pregnant", "injured", "training", "working", "doing", "feeling", "having", "ready",
-             "done", "interested", "wondering", "hoping", "sorry", "sure", "yes", "no", "skip"}
+             "done", "interested", "wondering", "hoping", "sorry", "sure", "yes", "no", "skip",
+             "hello", "hi", "hey", "hiya", "yeah", "yep", "nope", "thanks", "cheers", "coach",
+             "morning", "evening", "afternoon", "what", "why", "how", "who", "um", "uh", "hmm",
+             "bye", "goodbye", "great", "cool", "nothing", "please", "maybe"}
 
 GOALS = (
     (r"\b(lose|losing|drop|dropping|shed|burn) (some |a bit of |the )?"

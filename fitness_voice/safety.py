@@ -707,7 +707,8 @@ _DRUGS = (r"ibuprofen|advil|motrin|nurofen|aleve|naproxen|tylenol|paracetamol|ac
           r"antibiotics?|statins?|metformin|insulin|beta blockers?|blood thinners?|warfarin|"
           r"antidepressants?|ssris?|prednisone|cortisone|steroids?|sarms?|testosterone|trt|hgh|"
           r"growth hormone|ozempic|semaglutide|wegovy|mounjaro|tirzepatide|adderall|ritalin|"
-          r"xanax|inhaler|epipen|birth control|the pill|medications?|medicines?(?! ball)|meds|"
+          r"xanax|inhaler|epipen|birth control|the pill|medications?|"
+          r"(?<!sports )medicines?(?! ball)|meds|"
           r"prescriptions?|dosage|pills|tablets|muscle relaxants?|codeine|opioids?|tramadol|"
           r"antihistamines?|benadryl|sleeping pills")
 _MEDICAL_RULES = (
@@ -1080,8 +1081,12 @@ def _diagnoses(sentences):
 
 
 def _medicates(sentences):
+    # A dose in one sentence may belong to a supplement named in the one before
+    # ("3 milligrams of caffeine per kilogram... Lower doses around 2 milligrams...").
+    supplement_reply = (any(_SUPPLEMENT.search(s) for s in sentences)
+                        and not any(_DRUG.search(s) for s in sentences))
     for s in sentences:
-        if _DOSE.search(s) and not _SUPPLEMENT.search(s):
+        if _DOSE.search(s) and not _SUPPLEMENT.search(s) and not supplement_reply:
             return True
         if _DRUG.search(s) and re.search(r"\d", s) and not _SUPPLEMENT.search(s):
             return True

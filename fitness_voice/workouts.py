@@ -145,11 +145,13 @@ class WorkoutCoach:
         """A command during the workout, or None when it is not one."""
         workout = turn.state["workout"]
         workout["silences"] = 0
+        command = _command(text)
         if workout["phase"] == "effort":
             effort = _effort(text)
             if effort is not None:
                 return self._rated(turn.state, effort)
-        command = _command(text)
+            if command in ("done", "skip"):  # moving on without rating the set
+                return self._advance(turn.state, prefix=["Okay, moving on."])
         if command is None:
             return None
         return getattr(self, f"_{command}")(turn.state)
@@ -312,9 +314,10 @@ class WorkoutCoach:
         workout = state.pop("workout")
         plan = planner.Plan.from_dict(workout["plan"])
         effects.append(_ended(workout, "completed"))
-        done = workout["sets_done"]
-        text = for_speech(f"That's the whole session: {done} sets in about {plan.minutes} "
-                          "minutes. Great work! Drink some water, and call me any time.")
+        main_sets = sum(1 for step in plan.steps if step.block == "main")
+        text = for_speech(f"That's the whole session: {main_sets} sets, with a warm-up and a "
+                          f"stretch, in about {plan.minutes} minutes. Great work! Drink some "
+                          "water, and call me any time.")
         return spoken(*prefix, text, kind="workout-complete", effects=effects)
 
     def _announce(self, state, prefix=(), kind="workout-step", effects=None):
@@ -342,7 +345,7 @@ class WorkoutCoach:
         names = main[0] if len(main) == 1 else ", ".join(main[:-1]) + " and " + main[-1]
         limits = f", easy on your {' and '.join(plan.avoided)}" if plan.avoided else ""
         kit = "with no equipment" if not plan.equipment else f"with {', '.join(plan.equipment)}"
-        return (f"Here's a {plan.minutes} minute {plan.focus} session {kit}{limits}: "
+        return (f"Here's a {plan.minutes}-minute {plan.focus} session {kit}{limits}: "
                 f"a short warm-up, then {names}, and a cool-down stretch. Say easier, harder, "
                 "skip, pause or stop at any time.")
 
@@ -397,7 +400,7 @@ class WorkoutCoach:
         moves = last["exercises"][:3]
         listed = (", ".join(moves[:-1]) + " and " + moves[-1]) if len(moves) > 1 else \
             (moves[0] if moves else "a few exercises")
-        text = (f"Last time, on {last['day']}, you did a {last['minutes']} minute "
+        text = (f"Last time, on {last['day']}, you did a {last['minutes']}-minute "
                 f"{last['focus']} session: {last['sets_done']} sets, including {listed.lower()}.")
         effort = last.get("average_effort")
         if effort:

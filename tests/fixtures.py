@@ -18,12 +18,17 @@ AUTH_TOKEN = "test-auth-token"
 CALL_SID = "CA" + "f1" * 16
 
 
-def fixture_config(tmp_dir):
-    """The settings recordings are made and replayed with."""
-    return {
+def fixture_config(tmp_dir, chroma_path=None):
+    """The settings recordings are made and replayed with: grounded answers, and
+    Twilio's <Say> so the recorded TwiML shows the words."""
+    config = {
         "TESTING": True, "APP_ENV": "testing", "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp_dir) / 'fixtures.db'}",
+        "TTS_ENGINE": "say", "OPENAI_API_KEY": None,
     }
+    if chroma_path:
+        config["CHROMA_PATH"] = chroma_path
+    return config
 
 
 def normalise(twiml_text):

@@ -12,6 +12,8 @@ import pytest
 from fitness_voice import embeddings
 from fitness_voice.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow
+
 SENTENCES = [
     "how many reps for squats",
     "is creatine safe",

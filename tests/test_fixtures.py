@@ -18,9 +18,9 @@ def test_there_are_recordings():
 
 
 @pytest.mark.parametrize("recording_path", RECORDINGS, ids=lambda path: path.stem)
-def test_replayed_call_answers_as_recorded(recording_path, tmp_path):
+def test_replayed_call_answers_as_recorded(recording_path, tmp_path, shared_index):
     recording = json.loads(recording_path.read_text(encoding="utf-8"))
-    app = create_app(fixture_config(tmp_path))
+    app = create_app(fixture_config(tmp_path, shared_index))
     with app.app_context():
         db.create_all()
     twilio = TwilioActions(app.test_client(), AUTH_TOKEN)

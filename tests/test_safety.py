@@ -345,3 +345,19 @@ def test_clean_reply_is_stable():
     raw = "## Plan\n- **Squats**: 3x10\n- Lunges \U0001F525\nSee https://x.com."
     once = clean_reply(raw)
     assert clean_reply(once) == once
+
+
+def test_citing_sports_medicine_bodies_is_not_a_medication_answer():
+    reply = ("For strength, rest about 2 to 3 minutes between sets, as the American College "
+             "of Sports Medicine advises.")
+    assert check_reply(reply) is None
+
+
+def test_no_knowledge_base_passage_trips_the_output_check():
+    from pathlib import Path
+
+    from fitness_voice import knowledge, llm
+    kb = Path(__file__).resolve().parent.parent / "kb"
+    flagged = [entry.metadata["file"] for entry in knowledge.read_kb(kb)
+               if check_reply(entry.document, instructions=llm.SYSTEM_PROMPT)]
+    assert flagged == []

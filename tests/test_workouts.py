@@ -63,12 +63,14 @@ def workouts(app):
 
 
 def documents(result):
-    return [ET.fromstring(turn.twiml) for turn in result.turns if turn.twiml.startswith("<?xml")]
+    return [ET.fromstring(turn.twiml) for turn in result.turns
+            if not turn.url.endswith("/voice/status")]
 
 
 def test_complete_session_with_every_command(app, served):
-    commands = {3: "how many left", 6: "how do I do this", 7: "repeat", 8: "easier",
-                9: "harder", 10: "pause", 11: "ready", 14: "skip", 16: "next"}
+    # Turn 13 announces the first main set (squats); 2-12 walk through the warm-up.
+    commands = {3: "how many left", 4: "next", 6: "how do I do this", 7: "repeat",
+                8: "pause", 9: "ready", 14: "easier", 15: "harder", 16: "skip"}
     caller = Coachee(["skip", START], commands)
     result = call(served, caller)
     assert result.ended_by == "hangup"
@@ -96,7 +98,7 @@ def test_stop_ends_the_workout_and_logs_what_was_done(app, served):
     call(served, caller)
     [workout] = workouts(app)
     assert workout.status == "stopped"
-    assert len(workout.logged) == 3  # turns 2, 3 and 4 finished three warm-up steps
+    assert len(workout.logged) == 2  # turns 3 and 4 finished two warm-up steps
 
 
 def test_dropped_call_is_resumed_where_it_stopped(app, served):
@@ -108,7 +110,7 @@ def test_dropped_call_is_resumed_where_it_stopped(app, served):
     caller = Coachee(["yes"], {3: "stop", 4: "bye"})
     result = call(served, caller)
     assert "pick up where you left off" in result.said[0]
-    assert resumed_at.lower() in result.said[1].lower()
+    assert resumed_at.lower() in " ".join(result.said[1:3]).lower()
     [workout] = workouts(app)
     assert workout.status == "stopped" and workout.position == 4
     with app.app_context():

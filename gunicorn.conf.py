@@ -21,9 +21,12 @@ errorlog = "-"
 
 
 def post_fork(server, worker):
-    # Connections opened before the fork must not be shared between processes.
     from fitness_voice.extensions import db
 
     app = worker.app.wsgi()
     with app.app_context():
+        # Connections opened before the fork must not be shared between processes.
         db.engine.dispose(close=False)
+    # Open Chroma here, in the worker, never in the master: a store opened
+    # before a fork hangs the children. Warming also spares the first caller.
+    app.extensions["knowledge"].warm()

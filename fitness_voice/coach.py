@@ -3,11 +3,15 @@
 No Flask and no vendor SDK here: the coach gets plain data and returns a Reply.
 """
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
 
 from . import llm, memory, safety, speakable
+from .knowledge import KnowledgeError, SearchResult
+
+log = logging.getLogger(__name__)
 
 GOODBYE_PATTERN = re.compile(
     r"^(?:ok(?:ay)?[,.]?\s+|alright[,.]?\s+|thanks?(?: you)?[,.]?\s+)*"
@@ -304,7 +308,7 @@ class FitnessAnswerer:
                          profile_updates=learned)
         timings = {}
         started = time.perf_counter()
-        found = self.knowledge.search(_query(text, turn.history), k=self.k)
+        found = self._search(_query(text, turn.history))
         timings["retrieval_ms"] = _ms(started)
         profile = {**turn.caller.profile, **learned}
         if turn.caller.name:
@@ -324,6 +328,13 @@ class FitnessAnswerer:
             "timings": timings, "source": answer.source, "usage": answer.usage,
             "passages": answer.passages_used, "relevant": found.relevant,
             **({"llm_error": answer.error} if answer.error else {})})
+
+    def _search(self, text):
+        try:
+            return self.knowledge.search(text, k=self.k)
+        except KnowledgeError:
+            log.exception("retrieval failed; answering as if nothing was relevant")
+            return SearchResult([], False)
 
     @staticmethod
     def _said(state, reply):

@@ -630,14 +630,17 @@ class KnowledgeBase:
         counts["removed"] = len(stale)
 
         batch = max(1, min(256, self._max_batch()))
-        for i in range(0, len(stale), batch):
-            collection.delete(ids=stale[i:i + batch])
+        # An edited passage is replaced whole: Chroma's upsert would merge its
+        # old metadata into the new.
+        replaced = stale + [e.id for e in to_embed if e.id in existing]
+        for i in range(0, len(replaced), batch):
+            collection.delete(ids=replaced[i:i + batch])
         for i in range(0, len(to_embed), batch):
             part = to_embed[i:i + batch]
             vectors = self.embedder.embed([e.embed_text for e in part])
-            collection.upsert(ids=[e.id for e in part], embeddings=list(vectors),
-                              documents=[e.document for e in part],
-                              metadatas=[e.metadata for e in part])
+            collection.add(ids=[e.id for e in part], embeddings=list(vectors),
+                           documents=[e.document for e in part],
+                           metadatas=[e.metadata for e in part])
         for i in range(0, len(to_relabel), batch):
             part = to_relabel[i:i + batch]
             # Chroma merges metadata on update; drop keys the file no longer has.
@@ -716,7 +719,12 @@ class KnowledgeBase:
     # -- reading
 
     def warm(self):
-        """Load the embedder and the index now rather than on the first caller's turn."""
+        """Load the embedder and open the index now rather than on a caller's turn.
+
+        Call it in each gunicorn worker (post_fork), never in a preloading
+        master: a process forked after Chroma's embedded store was opened
+        cannot use it.
+        """
         self.embedder.embed(["warm up"])
         if self._get_collection() is not None:
             self.search("warm up", k=1)
@@ -905,15 +913,25 @@ def _kill(pid):
 # -- the app -------------------------------------------------------------------
 
 
+_instances = {}
+_instances_lock = threading.Lock()
+
+
 def init_app(app):
-    """Build the app's knowledge base, bring its index up to date, add `flask kb`."""
-    knowledge = KnowledgeBase.from_config(app.config, app.instance_path)
+    """Give the app its knowledge base, bring the index up to date, add `flask kb`.
+
+    One KnowledgeBase per process and settings: apps built with the same
+    settings (tests, the CLI) share it. The model is loaded here, before
+    gunicorn (preload_app) forks its workers, so they share it too and no
+    caller waits for it.
+    """
+    fresh = KnowledgeBase.from_config(app.config, app.instance_path)
+    with _instances_lock:
+        knowledge = _instances.setdefault(repr(fresh) + f" {fresh.min_score}", fresh)
     app.extensions["knowledge"] = knowledge
     app.cli.add_command(kb_cli)
+    knowledge.embedder  # noqa: B018 - loads the process-wide model
     if app.config.get("KB_SYNC_ON_START", True):
-        # Load the model first: a forked sync child then shares it, and so do
-        # gunicorn's workers.
-        knowledge.embedder  # noqa: B018 - loads the process-wide model
         knowledge.sync_at_start()
     return knowledge
 

@@ -356,7 +356,8 @@ class PiperWorker:
                                 name="piper-stderr")
         pump.start()
         self._proc, self._pid, self._lines = proc, os.getpid(), lines
-        self._finalizer = weakref.finalize(self, _terminate, proc, self._outdir, pump)
+        self._finalizer = weakref.finalize(self, _terminate, proc, self._outdir, pump,
+                                           os.getpid())
         self.starts += 1
         return True
 
@@ -408,8 +409,12 @@ def _pump(stream, lines):
     lines.put(None)
 
 
-def _terminate(proc, outdir, pump):
-    """Stop piper: end of input asks it to finish; kill it if it will not."""
+def _terminate(proc, outdir, pump, owner):
+    """Stop piper: end of input asks it to finish; kill it if it will not.
+    Only in the process that started it: a forked child (gunicorn worker, a
+    sync job) must not stop its parent's engine or delete its files."""
+    if os.getpid() != owner:
+        return
     with contextlib.suppress(OSError, ValueError):
         proc.stdin.close()
     try:
@@ -648,6 +653,21 @@ class Speaker:
                 result.cached += 1
         return result
 
+    def prepare(self):
+        """Start the engine in the background (e.g. in gunicorn's post_fork), so
+        the first new phrase does not also pay for loading the voice. Never raises."""
+        start = getattr(getattr(self.engine, "worker", None), "start", None)
+        if start is None:
+            return
+
+        def run():
+            try:
+                start()
+            except Exception as error:
+                log.warning("could not start the speech engine early: %s", error)
+
+        threading.Thread(target=run, daemon=True, name="speech-prepare").start()
+
     def close(self):
         close = getattr(self.engine, "close", None)
         if close:
@@ -684,6 +704,9 @@ class TwilioSay:
 
     def warm(self, phrases):
         return WarmResult()
+
+    def prepare(self):
+        pass
 
     def close(self):
         pass

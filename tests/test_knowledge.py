@@ -262,6 +262,14 @@ def test_ingest_is_incremental_and_idempotent(tmp_path, counting):
     assert counts["updated"] == len(kb.passages_of("hydration.md")) and counting == []
     assert "WHO guidelines on drinking water (2022)" in kb.passages_of("hydration.md")[0].sources
 
+    # A key gone from the front matter is gone from the index too, edited or not.
+    creatine.write_text(creatine.read_text().replace("audience: adults\n", "").replace(
+        "## What creatine does\n", "## What creatine does\nIt is a compound.\n"))
+    assert kb.sync()["updated"] == len(kb.passages_of("creatine.md"))
+    assert kb.sync()["updated"] == 0
+    assert "audience" not in kb._get_collection().get(
+        ids=["creatine.md#what-creatine-does"])["metadatas"][0]
+
     # A deleted file disappears from the index; a new one is added.
     plank = len(kb.passages_of("exercises/plank.md"))
     (kb_path / "exercises" / "plank.md").unlink()
@@ -380,6 +388,15 @@ def test_init_app_builds_the_index_under_the_instance_folder(kb_app):
     assert kb.chroma_path == Path(kb_app.instance_path) / "chroma"
     assert kb.last_sync["added"] == len(knowledge.read_kb(kb.kb_path))
     assert kb.search("how much water should i drink").passages[0].file == "hydration.md"
+
+
+def test_apps_with_the_same_settings_share_one_knowledge_base(kb_app, tmp_path):
+    first = knowledge.init_app(kb_app)
+    other = Flask("other", instance_path=kb_app.instance_path)
+    other.config.update(kb_app.config)
+    assert knowledge.init_app(other) is first
+    other.config["RETRIEVAL_MIN_SCORE"] = 0.6
+    assert knowledge.init_app(other) is not first
 
 
 def test_init_app_without_sync_on_start(kb_app):

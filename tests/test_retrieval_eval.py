@@ -17,8 +17,8 @@ KB = PROJECT_ROOT / "kb"
 
 pytestmark = pytest.mark.slow
 
-# Reached with sentence-transformers: recall@1 0.932, recall@3 0.979, MRR 0.954,
-# "nothing relevant" right on 0.90 of the uncovered questions.
+# Reached with sentence-transformers (and onnx): recall@1 0.932, recall@3 0.979, MRR 0.954,
+# "nothing relevant" right on 0.90 of the uncovered questions, 0.979 of covered answered.
 RECALL_AT_1 = 0.91
 RECALL_AT_3 = 0.96
 MRR = 0.93

@@ -1,6 +1,7 @@
 """Speech synthesis: audio bytes, SSML, the Polly path against a local Polly,
 the local piper engine, and the app's <Play>/<Say> answers."""
 
+import os
 import struct
 import sys
 import time
@@ -271,6 +272,35 @@ def test_local_engine_recovers_after_its_process_dies(local_worker, tmp_path):
     local_worker._proc.kill()
     local_worker._proc.wait()
     assert speaker.audio_url("Two.")  # a new process is started for the next reply
+
+
+@LOCAL
+def test_a_forked_child_leaves_the_parents_engine_alone(local_worker):
+    # gunicorn forks workers from a preloaded master; a child that cleans up
+    # must not stop the parent's piper or delete its files.
+    local_worker.synthesize("Before.")
+    pid = os.fork()
+    if pid == 0:
+        local_worker._finalizer()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert speech.audio_kind(local_worker.synthesize("After.")) == "wav"
+
+
+@LOCAL
+def test_prepare_starts_the_engine_in_the_background(tmp_path):
+    speaker = speech.build_speaker({"TTS_ENGINE": "local"}, str(tmp_path))
+    try:
+        speaker.prepare()
+        deadline = time.monotonic() + 10
+        while speaker.engine.worker.starts == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert speaker.engine.worker.starts == 1
+        assert speaker.audio_url("Ready when you are.")
+        assert speaker.engine.worker.starts == 1
+    finally:
+        speaker.close()
+    speech.TwilioSay().prepare()  # nothing to start, and no error
 
 
 @LOCAL

@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass, field
 
 from . import llm, memory, safety, speakable
-from .knowledge import KnowledgeError, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +128,15 @@ class CallFlow:
 
 
 # -- the fitness coach ---------------------------------------------------------
+
+
+@dataclass
+class Found:
+    passages: list
+    relevant: bool
+
+
+NOTHING_FOUND = Found([], False)
 
 QUESTION = re.compile(
     r"\?|^(how|what|why|when|where|which|who|should|can|could|would|will|is|are|am|do|does|"
@@ -332,9 +340,9 @@ class FitnessAnswerer:
     def _search(self, text):
         try:
             return self.knowledge.search(text, k=self.k)
-        except KnowledgeError:
+        except Exception:  # the retrieval provider's failure must not cost the answer
             log.exception("retrieval failed; answering as if nothing was relevant")
-            return SearchResult([], False)
+            return NOTHING_FOUND
 
     @staticmethod
     def _said(state, reply):

@@ -186,3 +186,14 @@ def test_openai_path_end_to_end_with_failures(make_app, openai_server):
         ["openai"] + ["grounded"] * 5
     assert stored[2].details["usage"]["total_tokens"] > 0
     assert all(t.details.get("llm_error") for t in stored[3:])
+
+
+def test_a_retrieval_failure_still_gets_an_honest_answer(twilio, app):
+    class Unreachable:
+        def search(self, text, k=3, filters=None):
+            raise ConnectionError("chroma server down")
+    app.extensions["fitness_voice"].coach.answerer.knowledge = Unreachable()
+    call = Call(twilio)
+    call.say("skip")
+    assert call.say("how much protein do I need")
+    assert turns(app)[-1].details["relevant"] is False

@@ -30,3 +30,5 @@ def post_fork(server, worker):
     # Open Chroma here, in the worker, never in the master: a store opened
     # before a fork hangs the children. Warming also spares the first caller.
     app.extensions["knowledge"].warm()
+    # Start the local speech engine now rather than on the first caller's reply.
+    app.extensions["fitness_voice"].speaker.prepare()

@@ -53,7 +53,6 @@ def from_environment():
         "SECRET_KEY": _env("SECRET_KEY", "development-only-secret"),
         "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 1),
-        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL"),
         "DATABASE_URL": _env("DATABASE_URL"),
         # <Gather> settings. "auto" ends the caller's turn at the first natural
         # pause instead of after `timeout` seconds of silence; Twilio accepts it

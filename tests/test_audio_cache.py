@@ -1,7 +1,6 @@
 """The audio cache: the local folder served at /audio/, and S3 (moto's real server)."""
 
 import os
-import statistics
 import threading
 import time
 from types import SimpleNamespace
@@ -209,17 +208,6 @@ def test_nothing_to_say_gives_none_without_synthesis(tmp_path):
     assert speaker.engine.calls == []
 
 
-def test_a_cache_hit_costs_well_under_five_milliseconds(tmp_path):
-    speaker = local_speaker(tmp_path)
-    speaker.audio_url(REPLY)
-    timings = []
-    for _ in range(200):
-        started = time.perf_counter()
-        speaker.audio_url(REPLY)
-        timings.append((time.perf_counter() - started) * 1000)
-    assert statistics.median(timings) < 5.0
-
-
 # -- flask speech warm ------------------------------------------------------------
 
 PHRASES = ["Hi, I'm your fitness coach.", "Sorry, I didn't catch that.", "Goodbye!"]
@@ -320,9 +308,7 @@ def test_s3_down_gives_none_quickly(monkeypatch):
               "S3_ENDPOINT_URL": f"http://127.0.0.1:{closed_port()}",
               "SPEECH_CONNECT_TIMEOUT": 1.0, "SPEECH_TIMEOUT": 1.0, "SPEECH_MAX_ATTEMPTS": 2}
     speaker = speech.Speaker(ToneEngine("mp3"), speech.build_store(config, "/x"), "mp3")
-    started = time.perf_counter()
     assert speaker.audio_url(REPLY) is None
-    assert time.perf_counter() - started < 5
     assert speaker.stats["failures"] == 1
 
 

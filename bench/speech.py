@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stats import percentile  # noqa: E402  (bench/stats.py)
+
 from fitness_voice import speech  # noqa: E402
 from fitness_voice.speakable import fold, for_speech  # noqa: E402
 
@@ -53,10 +55,6 @@ CALL_LINES = [
     "bye",
 ]
 
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def ms(seconds):

@@ -29,6 +29,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stats import percentile  # noqa: E402  (bench/stats.py)
+
 from fitness_voice.config import database_url  # noqa: E402
 from fitness_voice.simulator import Phone, ScriptedCaller  # noqa: E402
 
@@ -44,10 +46,6 @@ LINES = [
     "thanks",
 ]
 
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def describe(name, values):

@@ -38,12 +38,16 @@ def _progress(session, effect):
         workout.updated_at = utcnow()
 
 
+def _logged_set(workout, step_index):
+    return db.session.execute(db.select(WorkoutSet).filter_by(
+        workout_id=workout.id, step_index=step_index)).scalar_one_or_none()
+
+
 def _set_logged(session, effect):
     workout = _workout(effect["key"])
     if workout is None:
         return
-    existing = db.session.execute(db.select(WorkoutSet).filter_by(
-        workout_id=workout.id, step_index=effect["step_index"])).scalar_one_or_none()
+    existing = _logged_set(workout, effect["step_index"])
     fields = {name: effect.get(name) for name in
               ("exercise", "block", "set_number", "reps", "seconds", "effort", "outcome")}
     if existing is None:
@@ -58,8 +62,7 @@ def _effort(session, effect):
     workout = _workout(effect["key"])
     if workout is None:
         return
-    done = db.session.execute(db.select(WorkoutSet).filter_by(
-        workout_id=workout.id, step_index=effect["step_index"])).scalar_one_or_none()
+    done = _logged_set(workout, effect["step_index"])
     if done is not None:
         done.effort = effect["effort"]
 

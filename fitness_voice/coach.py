@@ -330,8 +330,13 @@ class FitnessAnswerer:
             safety.clean_reply(safety.check_reply(answer.text, instructions=llm.SYSTEM_PROMPT)
                               or answer.text))
         updates = {**learned, **_known_keys(answer.profile_updates)}
-        if learned and answer.source == "grounded":
-            spoken = f"{memory.describe(learned)} {spoken}"
+        if answer.source == "grounded":
+            if learned:
+                spoken = f"{memory.describe(learned)} {spoken}"
+            caution = self.workouts.caution(profile.get("injuries"),
+                                            [p.file for p in found.passages[:1]])
+            if caution and found.relevant:
+                spoken = f"{spoken} {caution}"
         return Reply(spoken, kind="answer", profile_updates=updates, details={
             "timings": timings, "source": answer.source, "usage": answer.usage,
             "passages": answer.passages_used, "relevant": found.relevant,

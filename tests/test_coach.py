@@ -197,3 +197,12 @@ def test_a_retrieval_failure_still_gets_an_honest_answer(twilio, app):
     call.say("skip")
     assert call.say("how much protein do I need")
     assert turns(app)[-1].details["relevant"] is False
+
+
+def test_answers_take_the_callers_injury_into_account(twilio):
+    call = Call(twilio)
+    call.say("skip")
+    call.say("I have a bad knee")
+    answer = call.say("how do I do a jump squat")
+    assert "with your knee" in answer.lower() and "instead" in answer.lower()
+    assert "with your knee" not in call.say("how do I do a plank").lower()

@@ -16,8 +16,8 @@ def drift_after_upgrade(app):
             return compare_metadata(MigrationContext.configure(connection), db.metadata)
 
 
-def test_migrations_match_the_models_on_sqlite(make_app):
-    app = make_app(reset=False)
+def test_migrations_match_the_models_on_sqlite(make_app, tmp_path):
+    app = make_app(reset=False, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.db'}")
     assert drift_after_upgrade(app) == []
 
 

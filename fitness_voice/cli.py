@@ -1,5 +1,6 @@
 """Command-line entry points: `fitness-voice call`, and the app's flask commands."""
 
+import logging
 import os
 
 import click
@@ -30,6 +31,8 @@ def call_command(url, script_path, skip_pauses, record_path, from_number, to_num
     if url is None:
         from flask_migrate import upgrade
         upgrade()
+        if "LOG_LEVEL" not in os.environ:  # the conversation, not the server's log
+            logging.getLogger().setLevel(logging.WARNING)
         url, _server = simulator.serve_in_process(current_app._get_current_object())
         token = current_app.config["TWILIO_AUTH_TOKEN"]
     token = token or current_app.config["TWILIO_AUTH_TOKEN"]

@@ -3,10 +3,10 @@ the grounded responder, and the fallback between them."""
 
 import json
 import re
-from dataclasses import dataclass, field
 
 import pytest
 
+from fitness_voice import knowledge
 from fitness_voice.llm import (
     LAST_RESORT,
     MORE_ABOUT_WHAT,
@@ -23,16 +23,8 @@ from fitness_voice.llm import (
 from tests.peers.openai_server import DEFAULT_REPLY, openai_server  # noqa: F401
 
 
-@dataclass
-class Passage:
-    id: str
-    text: str
-    title: str
-    heading: str
-    file: str
-    tags: list = field(default_factory=list)
-    sources: list = field(default_factory=list)
-    score: float = 0.5
+def Passage(*fields, score=0.5, **named):  # a retrieved passage, relevant unless told
+    return knowledge.Passage(*fields, score=score, **named)
 
 
 SQUAT_HOW = Passage(

@@ -88,7 +88,7 @@ class CallFlow:
         self.answerer = answerer
 
     def greet(self, caller, state):
-        return self.answerer.greet(caller, state)
+        return _for_the_ear(self.answerer.greet(caller, state))
 
     def fixed_phrases(self):
         """Every line this coach says word for word, for pre-rendering audio."""
@@ -96,6 +96,9 @@ class CallFlow:
         return list(dict.fromkeys((*own, *self.answerer.fixed_phrases())))
 
     def respond(self, turn):
+        return _for_the_ear(self._respond(turn))
+
+    def _respond(self, turn):
         text = turn.speech.strip()
         if not text:
             return self.answerer.on_silence(turn) or self._missed(turn.state)
@@ -125,6 +128,15 @@ class CallFlow:
         if confidence is None or confidence >= self.settings.min_confidence:
             return False
         return not turn.state.get("asked_again")
+
+
+def _for_the_ear(reply):
+    """Whatever speaks the reply (our audio or Twilio's <Say>) gets words, not digits."""
+    reply.text = speakable.for_speech(reply.text)
+    if reply.segments:
+        reply.segments = [speakable.for_speech(part) if isinstance(part, str) else part
+                          for part in reply.segments]
+    return reply
 
 
 # -- the fitness coach ---------------------------------------------------------
@@ -231,12 +243,14 @@ class FitnessAnswerer:
 
     def _safety_reply(self, state, verdict):
         state.setdefault("safety_events", []).append(verdict.reason)
-        effects = []
+        effects, text = [], verdict.reply
         if verdict.stop_workout:
             state["red_flag"] = verdict.reason
             effects = self.workouts.stop_for_safety(state)
+            if effects:
+                text = f"{text} I've stopped the workout."
         state.pop("intake", None)
-        return Reply(verdict.reply, kind=f"safety-{verdict.category.value}",
+        return Reply(text, kind=f"safety-{verdict.category.value}",
                      end_call=verdict.end_call, effects=effects,
                      details={"safety": verdict.reason, "stop_workout": verdict.stop_workout})
 

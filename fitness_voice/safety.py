@@ -948,7 +948,7 @@ def _reply(category, reason, emergency_number, crisis_line):
         first = ("Please stop exercising right now and get somewhere cool."
                  if reason == "heat_illness" else "Please stop exercising right now.")
         return (f"{first} {what} can be serious, so call {emergency_number} or your local "
-                f"emergency number now. I'll stop the workout here.")
+                "emergency number now.")
     if category is Category.CRISIS:
         line = ("call or text 988, the Suicide and Crisis Lifeline," if crisis_line == "988"
                 else f"call {crisis_line}, a crisis line,")

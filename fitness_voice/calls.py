@@ -8,7 +8,10 @@ speech engine run outside any transaction so the database is locked briefly.
 """
 
 import logging
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -60,6 +63,53 @@ def take_turn(services, event):
         turn = TurnInput(event.speech, event.confidence, caller, state, history)
         return services.coach.respond(turn)
     return _run_turn(services, event, decide)
+
+
+def take_turn_or_hold(app, services, event, hold_after):
+    """Take the turn, but if it is not answered within `hold_after` seconds
+    return None and let it finish in the background: the caller hears a short
+    filler instead of dead air, and `wait_for_turn` picks the answer up."""
+    def in_context():
+        with app.app_context():
+            return take_turn(services, event)
+    future = _background().submit(in_context)
+    future.add_done_callback(_log_failure)
+    try:
+        return future.result(timeout=hold_after)
+    except FutureTimeout:
+        return None
+
+
+def wait_for_turn(services, event, timeout, poll_seconds=0.2):
+    """The answer to turn `event.index`, once it is stored, or None after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        session = _find_session(event.call_sid)
+        stored = _find_turn(session, event.index) if session is not None else None
+        db.session.commit()
+        if stored is not None:
+            return _replay(services, stored)
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(poll_seconds)
+
+
+def _log_failure(future):
+    if future.exception() is not None:
+        log.error("turn failed in the background", exc_info=future.exception())
+
+
+_executor = None
+_executor_pid = None
+
+
+def _background():
+    """One pool of turn workers per process (gunicorn forks after the app loads)."""
+    global _executor, _executor_pid
+    if _executor is None or _executor_pid != os.getpid():
+        _executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn")
+        _executor_pid = os.getpid()
+    return _executor
 
 
 def close_call(event):

@@ -77,6 +77,9 @@ REPROMPTS = (
 MISSED_GOODBYE = "I can't hear you, so I'll hang up for now. Call back any time. Goodbye!"
 UNCLEAR = "Sorry, I didn't quite catch that. Could you say it again?"
 CLOSING = "Thanks for calling. Keep moving and take care. Goodbye!"
+# Said when a reply is slow, while the caller waits for it (see voice.py).
+FILLER = "One moment."
+TOO_SLOW = "Sorry, that's taking me too long. Could you ask me again?"
 
 
 class CallFlow:
@@ -92,7 +95,7 @@ class CallFlow:
 
     def fixed_phrases(self):
         """Every line this coach says word for word, for pre-rendering audio."""
-        own = (*REPROMPTS, MISSED_GOODBYE, UNCLEAR, CLOSING)
+        own = (*REPROMPTS, MISSED_GOODBYE, UNCLEAR, CLOSING, FILLER, TOO_SLOW)
         return list(dict.fromkeys((*own, *self.answerer.fixed_phrases())))
 
     def respond(self, turn):

@@ -66,6 +66,10 @@ def from_environment():
         "MAX_MISSED_TURNS": _env_int("MAX_MISSED_TURNS", 3),
         "MIN_SPEECH_CONFIDENCE": _env_float("MIN_SPEECH_CONFIDENCE", 0.3),
         "MAX_FIELD_LENGTH": _env_int("MAX_FIELD_LENGTH", 2000),
+        # A turn not answered within this many seconds gets a spoken filler and
+        # a <Redirect> that waits for the answer, instead of dead air (0 = off).
+        "SLOW_REPLY_SECONDS": _env_float("SLOW_REPLY_SECONDS", 2.5),
+        "WAIT_FOR_REPLY_SECONDS": _env_float("WAIT_FOR_REPLY_SECONDS", 10.0),
         "SAY_VOICE": _env("SAY_VOICE", "Polly.Joanna-Neural"),
         "SAY_LANGUAGE": _env("SAY_LANGUAGE", "en-US"),
         **knowledge_settings(),

@@ -82,6 +82,14 @@ def listen(parts, action_url, gather, voice):
     return response
 
 
+def hold(parts, wait_url, voice):
+    """Say something short, then come back to hear the answer."""
+    response = VoiceResponse()
+    _speak(response, parts, voice)
+    response.redirect(wait_url, method="POST")
+    return response
+
+
 def hang_up(parts, voice):
     response = VoiceResponse()
     _speak(response, parts, voice)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from . import calls, twiml
 from .calls import CallEvent
+from .coach import FILLER, TOO_SLOW
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,36 @@ def incoming():
 @bp.post("/turn")
 @twilio_signed
 def turn():
-    return _answer(calls.take_turn(_services(), _event()))
+    event, hold_after = _event(), current_app.config["SLOW_REPLY_SECONDS"]
+    if not hold_after:
+        return _answer(calls.take_turn(_services(), event))
+    answer = calls.take_turn_or_hold(current_app._get_current_object(), _services(), event,
+                                     hold_after)
+    if answer is None:  # still thinking: a filler now, the answer after the redirect
+        return _hold(event.index)
+    return _answer(answer)
+
+
+@bp.post("/turn/wait")
+@twilio_signed
+def wait():
+    event = _event()
+    if event.index is None:
+        raise BadRequest("n is required")
+    answer = calls.wait_for_turn(_services(), event, current_app.config["WAIT_FOR_REPLY_SECONDS"])
+    if answer is None:
+        # Ask again under the next turn number, so a late answer to this one
+        # cannot be mistaken for the answer to what the caller says next.
+        spoken = [twiml.Spoken(TOO_SLOW)]
+        action = url_for("voice.turn", n=event.index + 1)
+        gather = twiml.GatherSettings.from_config(current_app.config)
+        return xml(twiml.listen(spoken, action, gather, _voice()))
+    return _answer(answer)
+
+
+def _hold(index):
+    filler = twiml.Spoken(FILLER, _services().speaker.audio_url(FILLER))
+    return xml(twiml.hold([filler], url_for("voice.wait", n=index), _voice()))
 
 
 @bp.post("/status")

@@ -38,6 +38,9 @@ def app_config(tmp_path, **overrides):
         # Twilio's own <Say> keeps most tests quick; speech tests choose engines.
         "TTS_ENGINE": "say",
         "OPENAI_API_KEY": None,
+        # A loaded test machine must not turn an answer into a filler; the
+        # tests of the filler switch it on.
+        "SLOW_REPLY_SECONDS": 0,
     }
     config.update(overrides)
     return config

@@ -24,7 +24,7 @@ def fixture_config(tmp_dir, chroma_path=None):
     config = {
         "TESTING": True, "APP_ENV": "testing", "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp_dir) / 'fixtures.db'}",
-        "TTS_ENGINE": "say", "OPENAI_API_KEY": None,
+        "TTS_ENGINE": "say", "OPENAI_API_KEY": None, "SLOW_REPLY_SECONDS": 0,
     }
     if chroma_path:
         config["CHROMA_PATH"] = chroma_path

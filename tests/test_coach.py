@@ -207,3 +207,30 @@ def test_answers_take_the_callers_injury_into_account(twilio):
     answer = call.say("how do I do a jump squat")
     assert "with your knee" in answer.lower() and "instead" in answer.lower()
     assert "with your knee" not in call.say("how do I do a plank").lower()
+
+
+def test_a_slow_reply_gets_a_filler_then_the_answer(make_app, openai_server):
+    app = make_app(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=openai_server.base_url,
+                   OPENAI_TIMEOUT=5.0)
+    twilio = TwilioActions(app.test_client(), "test-auth-token")
+    call = Call(twilio)
+    call.say("skip")
+    app.config["SLOW_REPLY_SECONDS"] = 0.2
+    openai_server.mode, openai_server.delay = "slow", 1.0
+    openai_server.reply_text = "Rest about two minutes between heavy sets."
+    held = ET.fromstring(twilio.say(2, "how long should I rest between sets").get_data())
+    assert [el.tag for el in held] == ["Say", "Redirect"]
+    assert held.find("Redirect").text == "/voice/turn/wait?n=2"
+    answer, document = spoken(twilio.post("/voice/turn/wait?n=2"))
+    assert "two minutes" in answer
+    assert document.find("Gather").get("action") == "/voice/turn?n=3"
+    assert [t.index for t in turns(app)] == [0, 1, 2]
+
+
+def test_a_reply_that_never_comes_asks_again_under_the_next_turn(make_app):
+    app = make_app(WAIT_FOR_REPLY_SECONDS=0.3)
+    twilio = TwilioActions(app.test_client(), "test-auth-token")
+    Call(twilio)
+    answer, document = spoken(twilio.post("/voice/turn/wait?n=5"))
+    assert "too long" in answer
+    assert document.find("Gather").get("action") == "/voice/turn?n=6"

@@ -83,9 +83,10 @@ def take_turn_or_hold(app, services, event, hold_after):
 def wait_for_turn(services, event, timeout, poll_seconds=0.2):
     """The answer to turn `event.index`, once it is stored, or None after `timeout`."""
     deadline = time.monotonic() + timeout
-    while True:
-        session = _find_session(event.call_sid)
-        stored = _find_turn(session, event.index) if session is not None else None
+    query = (db.select(Turn).join(CallSession)
+             .filter(CallSession.call_sid == event.call_sid, Turn.index == event.index))
+    while True:  # a plain read: the worker storing the turn must not wait on us
+        stored = db.session.execute(query).scalar_one_or_none()
         db.session.commit()
         if stored is not None:
             return _replay(services, stored)

@@ -1052,7 +1052,6 @@ _NOT_TARGET_AFTER = re.compile(
     r"maintenance|more|extra|surplus|per (?:meal|snack|serving|hour|workout)|for (?:breakfast|"
     r"lunch|dinner|a snack)|snack|meal|bar|serving|an hour|of (?:protein|carbs)|from "
     r"(?:protein|carbs|fat)|burn\w*|out|off)\b")
-_DAILY = re.compile(r"^(?:\w+ ){0,2}?(?:a day|per day|daily|each day|every day|diet)\b")
 CALORIE_FLOOR = 1200
 
 
@@ -1105,7 +1104,7 @@ def _low_calorie_target(sentences):
             after = s[m.end():].strip()
             if _NOT_TARGET_BEFORE.search(before) or _NOT_TARGET_AFTER.match(after):
                 continue
-            if _TARGET_BEFORE.search(before) or _DAILY.match(after):
+            if _TARGET_BEFORE.search(before) or _DAILY_AFTER.match(after):
                 return True
     return False
 

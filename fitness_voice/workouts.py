@@ -50,9 +50,6 @@ COMMANDS = (
              r"carry on|continue|let'?s go|ok(ay)?|i'?m back)\b"),
 )
 MAX_WORKOUT_SILENCES = 6
-# Caller words for an injury, as the exercise library's avoid_with names it.
-LIMITATION_NAMES = {"back": "lower back", "knees": "knee", "shoulders": "shoulder",
-                    "wrists": "wrist", "ankles": "ankle", "hips": "hip"}
 EFFORT_QUESTION = "Nice work. How hard was that, from one to ten?"
 PAUSED = "No problem, take a break. Say ready when you want to carry on."
 WAITING = "Take your time. Say done when you've finished the set."
@@ -367,14 +364,15 @@ class WorkoutCoach:
     def caution(self, injury, files):
         """A word of care when the exercise being discussed is one the caller's
         injury rules out, with a gentler alternative when the library has one."""
-        limitation = LIMITATION_NAMES.get(injury, injury)
-        for file in files:
-            exercise = self.by_slug.get(file.removeprefix("exercises/").removesuffix(".md"))
-            if not exercise or limitation not in (exercise.get("avoid_with") or []):
-                continue
-            alternative = self._gentler(exercise, limitation)
-            instead = f", or try {alternative['title'].lower()} instead" if alternative else ""
-            return f"With your {injury}, go gently with this one{instead}, and stop if it hurts."
+        for limitation in planner.normalize_limitations(injury):
+            for file in files:
+                exercise = self.by_slug.get(file.removeprefix("exercises/").removesuffix(".md"))
+                if not exercise or limitation not in (exercise.get("avoid_with") or []):
+                    continue
+                alternative = self._gentler(exercise, limitation)
+                instead = f", or try {alternative['title'].lower()} instead" if alternative else ""
+                return (f"With your {injury}, go gently with this one{instead}, "
+                        "and stop if it hurts.")
         return None
 
     def _gentler(self, exercise, limitation):

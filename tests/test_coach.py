@@ -168,12 +168,18 @@ def test_replies_are_short_and_plain(twilio, app):
         assert not any(mark in answer for mark in ("*", "#", "http", "- "))
 
 
-def test_openai_path_end_to_end_with_failures(make_app, openai_server):
+def openai_call(make_app, openai_server, timeout):
+    """A call past the intake, on an app that answers with the local OpenAI peer."""
     app = make_app(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=openai_server.base_url,
-                   OPENAI_TIMEOUT=1.0)
+                   OPENAI_TIMEOUT=timeout)
     twilio = TwilioActions(app.test_client(), "test-auth-token")
     call = Call(twilio)
     call.say("skip")
+    return app, twilio, call
+
+
+def test_openai_path_end_to_end_with_failures(make_app, openai_server):
+    app, _, call = openai_call(make_app, openai_server, timeout=1.0)
     openai_server.reply_text = "Aim for about one point six grams of protein per kilogram a day."
     assert "one point six grams" in call.say("how much protein do I need")
     sent = openai_server.requests[-1]
@@ -210,11 +216,7 @@ def test_answers_take_the_callers_injury_into_account(twilio):
 
 
 def test_a_slow_reply_gets_a_filler_then_the_answer(make_app, openai_server):
-    app = make_app(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=openai_server.base_url,
-                   OPENAI_TIMEOUT=5.0)
-    twilio = TwilioActions(app.test_client(), "test-auth-token")
-    call = Call(twilio)
-    call.say("skip")
+    app, twilio, call = openai_call(make_app, openai_server, timeout=5.0)
     app.config["SLOW_REPLY_SECONDS"] = 0.2
     openai_server.mode, openai_server.delay = "slow", 1.0
     openai_server.reply_text = "Rest about two minutes between heavy sets."

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from . import training
-from .coach import CallerInfo, Reply, TurnInput
+from .contract import CallerInfo, Reply, TurnInput
 from .extensions import db
 from .models import Caller, CallSession, Turn, utcnow
 from .twiml import Silence, Spoken

@@ -6,9 +6,10 @@ No Flask and no vendor SDK here: the coach gets plain data and returns a Reply.
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import llm, memory, safety, speakable
+from .contract import Reply
 
 log = logging.getLogger(__name__)
 
@@ -19,49 +20,6 @@ GOODBYE_PATTERN = re.compile(
     r"(?:\s+(?:for now|for today|now|then|thanks?|thank you|coach))*[.!]*$",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class CallerInfo:
-    phone_number: str
-    name: str | None = None
-    profile: dict = field(default_factory=dict)
-    returning: bool = False
-    # From the training log: today, last_workout, resumable, weekly_plan.
-    training: dict = field(default_factory=dict)
-
-
-@dataclass
-class TurnInput:
-    """One thing the caller said (or did not say) and what the coach knows so far."""
-
-    speech: str
-    confidence: float | None
-    caller: CallerInfo
-    state: dict
-    history: list = field(default_factory=list)  # [(caller said, coach replied), ...]
-
-
-@dataclass
-class Reply:
-    text: str
-    kind: str = "answer"
-    end_call: bool = False
-    # What to play, in order: words (str) and seconds of silence (int), e.g. a
-    # timed hold in a workout. None means just `text`.
-    segments: list | None = None
-    # Something the call must do besides speaking: "forget" deletes the caller's data.
-    action: str | None = None
-    profile_updates: dict = field(default_factory=dict)
-    # Training-log writes (see training.py), stored with the turn, exactly once.
-    effects: list = field(default_factory=list)
-    details: dict = field(default_factory=dict)
-
-
-def spoken(*segments, kind="answer", **fields):
-    """A Reply made of words and pauses: spoken("Hold it.", 25, "Five more seconds.")."""
-    text = " ".join(part for part in segments if isinstance(part, str))
-    return Reply(text, kind=kind, segments=list(segments), **fields)
 
 
 @dataclass

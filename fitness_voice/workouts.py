@@ -10,7 +10,7 @@ import uuid
 from dataclasses import replace
 
 from . import memory, planner
-from .coach import Reply, spoken
+from .contract import Reply, spoken
 from .speakable import for_speech
 
 START = re.compile(

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import answering, knowledge, speech
 from . import config as settings
-from . import knowledge, llm, speech
 from .coach import CallFlow, CallFlowSettings, FitnessAnswerer
 from .extensions import db, migrate
 from .workouts import WorkoutCoach
@@ -62,8 +62,8 @@ def create_app(config=None):
 
 def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
-    responder = llm.build_responder(config, passages_of=kb.passages_of,
-                                    normalize=knowledge.normalize_query)
+    responder = answering.build_responder(config, passages_of=kb.passages_of,
+                                          normalize=knowledge.normalize_query)
     workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}

@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from . import llm, memory, safety, speakable
+from . import answering, memory, safety, speakable
 from .contract import Reply
 
 log = logging.getLogger(__name__)
@@ -296,13 +296,14 @@ class FitnessAnswerer:
         profile = {**turn.caller.profile, **learned}
         if turn.caller.name:
             profile.setdefault("name", turn.caller.name)
-        context = llm.CoachContext(question=text, passages=found.passages,
-                                   relevant=found.relevant, history=turn.history,
-                                   profile=profile, state=turn.state)
+        context = answering.CoachContext(question=text, passages=found.passages,
+                                         relevant=found.relevant, history=turn.history,
+                                         profile=profile, state=turn.state)
         answer = self.responder.answer(context)
         timings.update(answer.timings)
+        instructions = answering.system_prompt()
         spoken = speakable.for_speech(
-            safety.clean_reply(safety.check_reply(answer.text, instructions=llm.SYSTEM_PROMPT)
+            safety.clean_reply(safety.check_reply(answer.text, instructions=instructions)
                               or answer.text))
         updates = {**learned, **_known_keys(answer.profile_updates)}
         if answer.source == "grounded":

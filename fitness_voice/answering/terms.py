@@ -1,0 +1,95 @@
+"""The words a text is about, for matching a question against the notes:
+content words (stopwords dropped), stemmed, with common phrases joined, and
+the synonyms of each stem. The word lists are language data
+(lang/<code>/answering/vocabulary.yaml); the stemmer is for English.
+"""
+
+import functools
+import re
+
+from .. import lang
+
+_PHRASES = ((re.compile(r"\b(?:work|working|worked) ?outs?\b"), "workout"),
+            (re.compile(r"\bwarm(?:ing)? ?ups?\b"), "warmup"),
+            (re.compile(r"\bcool(?:ing)? ?downs?\b"), "cooldown"),
+            (re.compile(r"\bpush ?ups?\b"), "pushup"),
+            (re.compile(r"\bpull ?ups?\b"), "pullup"),
+            (re.compile(r"\bsit ?ups?\b"), "situp"),
+            (re.compile(r"\b(?:pass|passed|passing|black|blacked|blacking) out\b"), "faint"),
+            (re.compile(r"\b(?:lose|loses|losing|lost) (?:some )?weight\b|\bweight ?loss\b"),
+             "weightloss"))
+
+
+def words(text):
+    """The lower-cased words of a text, keeping contractions ("don't") whole."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", str(text).lower())
+
+
+def terms(text):
+    """The stems of a text's content words."""
+    text = re.sub(r"[-\u2010\u2011]", " ", str(text).lower())
+    for pattern, joined in _PHRASES:
+        text = pattern.sub(joined, text)
+    ignored = stopwords()
+    return [stem(w) for w in words(text) if w not in ignored and len(w) > 1]
+
+
+def stem(word):
+    """Strip a word's suffixes lightly: squats, squatting, squatted -> squat."""
+    w = word.lower().strip("'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.replace("'", "")
+    if len(w) <= 3 or w.isdigit():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "ches", "shes", "xes", "zzes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) > 5:
+        w = _undouble(w[:-3])
+    elif w.endswith("ed") and not w.endswith("eed") and len(w) > 4:
+        w = _undouble(w[:-2])
+    elif w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def stopwords():
+    """The words that say nothing about what a question is about, as written."""
+    return _vocabulary(lang.active_language())[0]
+
+
+def synonyms(term):
+    """The other stems that mean the same as stem `term` (an empty set if none)."""
+    return _vocabulary(lang.active_language())[1].get(term, frozenset())
+
+
+def _undouble(w):
+    if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        return w[:-1]
+    return w
+
+
+@functools.cache
+def _vocabulary(language):
+    data = lang.data("answering/vocabulary", language)
+    text, groups = data.get("stopwords"), data.get("synonym_groups")
+    where = f"{language}: answering/vocabulary.yaml"
+    if not isinstance(text, str) or not text.split():
+        raise lang.LanguageDataError(f"{where}: `stopwords` must be whitespace-separated words")
+    if not isinstance(groups, list) or not all(
+            isinstance(group, list) and len(group) > 1 and all(isinstance(w, str) for w in group)
+            for group in groups):
+        raise lang.LanguageDataError(f"{where}: `synonym_groups` must be lists of two or "
+                                     "more words")
+    found = {}
+    for group in groups:
+        stems = {stem(word) for word in group}
+        for each in stems:
+            found.setdefault(each, set()).update(stems - {each})
+    return frozenset(text.split()), {term: frozenset(same) for term, same in found.items()}

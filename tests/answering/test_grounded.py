@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from fitness_voice import lang
 from fitness_voice.answering import GroundedResponder, LLMAnswer
 from tests.answering.notes import (
     MARKDOWN,
@@ -232,3 +233,19 @@ def test_answers_are_llm_answers(grounded):
     assert isinstance(answer, LLMAnswer)
     assert answer.usage == {} and answer.profile_updates == {}
     assert "llm_ms" in answer.timings
+
+
+def test_grounded_fixed_phrases_are_lines_of_the_catalogue(grounded):
+    assert set(grounded.fixed_phrases()) <= set(lang.catalogue().fixed_phrases())
+
+
+def test_grounded_refuses_a_language_without_its_lines(tmp_path, monkeypatch):
+    (tmp_path / "xx" / "lines").mkdir(parents=True)
+    (tmp_path / "xx" / "lines" / "answering.yaml").write_text("ack: Great.\n", encoding="utf-8")
+    monkeypatch.setattr(lang, "LANG_ROOT", tmp_path)
+    monkeypatch.setattr(lang, "_active", "xx")
+    try:
+        with pytest.raises(lang.LanguageDataError, match="answering lines missing: greeting"):
+            GroundedResponder()
+    finally:
+        lang._catalogue.cache_clear()

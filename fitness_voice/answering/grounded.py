@@ -48,10 +48,7 @@ class GroundedResponder:
 
     def fixed_phrases(self):
         """The replies said word for word, so the speech layer can pre-render them."""
-        return [self._line("greeting"), self._line("still_here"), self._line("welcome"),
-                self._line("capabilities"), self._line("not_found"),
-                *(self._line(key) for key in ("ack", "declined", "nothing_to_repeat",
-                                              "no_more", "more_about_what"))]
+        return [self._line(key) for key in _FIXED_LINES]
 
     def answer(self, ctx):
         start = time.monotonic()
@@ -225,6 +222,9 @@ class GroundedResponder:
 _LINES = ("greeting", "greeting_by_name", "still_here", "welcome", "welcome_by_name",
           "capabilities", "not_found", "not_found_by_name", "ack", "declined",
           "nothing_to_repeat", "no_more", "more_about_what", "more_hint")
+# Whole replies without the caller's name, in the order they were always listed.
+_FIXED_LINES = ("greeting", "still_here", "welcome", "capabilities", "not_found", "ack",
+                "declined", "nothing_to_repeat", "no_more", "more_about_what")
 # Small talk and the line it gets ("greeting" and "thanks" use the caller's name).
 _SMALL_TALK = {"greeting": "greeting", "thanks": "welcome", "capabilities": "capabilities",
                "ack": "ack", "yes": "ack", "no": "declined"}

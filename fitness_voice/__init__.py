@@ -8,9 +8,10 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answering, knowledge, speech
+from . import answering, knowledge, lang, speech
 from . import config as settings
-from .coach import CallFlow, CallFlowSettings, FitnessAnswerer
+from .dialogue.flow import CallFlow, CallFlowSettings
+from .dialogue.pipeline import Pipeline, Providers
 from .extensions import db, migrate
 from .workouts import WorkoutCoach
 
@@ -30,6 +31,8 @@ def create_app(config=None):
     app.config.update(settings.from_environment())
     app.config.update(config or {})
     settings.check(app.config)
+    lang.activate(app.config["LANGUAGE"])
+    lang.catalogue()  # a broken line file stops the app here, not mid-call
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(
         app.config.get("SQLALCHEMY_DATABASE_URI") or app.config["DATABASE_URL"], app.instance_path)
@@ -46,8 +49,10 @@ def create_app(config=None):
     with app.app_context():
         _tune_sqlite(db.engine)
 
-    from . import cli, voice
+    from . import cli
+    from .web import audio, voice
     app.register_blueprint(voice.bp)
+    audio.init_app(app)
     cli.init_app(app)
     speech.init_app(app)
     kb = knowledge.init_app(app)
@@ -62,14 +67,15 @@ def create_app(config=None):
 
 def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
+    from .web.voice import hold_lines
     responder = answering.build_responder(config, passages_of=kb.passages_of,
                                           normalize=knowledge.normalize_query)
     workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
-    answerer = FitnessAnswerer(kb, responder, workouts, safety_lines)
+    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
-    return Services(coach=CallFlow(flow, answerer),
+    return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path),
                     resume_window_minutes=config["RESUME_WINDOW_MINUTES"])
 

@@ -50,6 +50,8 @@ def from_environment():
     """Read every setting the app knows from the environment."""
     return {
         "APP_ENV": _env("APP_ENV", "development"),
+        # The language the coach speaks: a folder under fitness_voice/lang/.
+        "LANGUAGE": _env("LANGUAGE", "en"),
         "SECRET_KEY": _env("SECRET_KEY", "development-only-secret"),
         "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 1),

@@ -10,7 +10,7 @@ and the call goes on.
                      long-lived subprocess (piper is GPL-3.0: it is never
                      imported into this process)
               say    no audio of our own: Twilio speaks the text
-    stores    local  files under instance/audio, served by fitness_voice.audio
+    stores    local  files under instance/audio, served by fitness_voice.web.audio
               s3     an S3 bucket (or an S3-compatible store)
     formats   mp3    MPEG audio (lameenc), 32 kbit/s mono
               wav    8 kHz mono mu-law, the phone network's own encoding
@@ -822,8 +822,6 @@ def say_command(text):
 
 
 def init_app(app):
-    """Serve the local audio cache at /audio/<name> and add `flask speech`."""
-    if audio.bp.name not in app.blueprints:
-        app.register_blueprint(audio.bp)
+    """Add `flask speech` (web/audio.py serves the local audio cache)."""
     if "speech" not in app.cli.commands:
         app.cli.add_command(speech_cli)

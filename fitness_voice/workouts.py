@@ -9,8 +9,9 @@ import re
 import uuid
 from dataclasses import replace
 
-from . import memory, planner
+from . import planner
 from .contract import Reply, spoken
+from .dialogue import memory
 from .speakable import for_speech
 
 START = re.compile(

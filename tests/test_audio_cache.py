@@ -13,6 +13,7 @@ from flask import Flask
 
 from fitness_voice import speech
 from fitness_voice.audio import CACHE_CONTROL, TEXT_LIMIT, quote_text
+from fitness_voice.web import audio as audio_route
 from tests.peers.s3_server import S3Peer, aws_environment, closed_port
 
 REPLY = "Rest 90s, then go again. You've got this & you're nearly done!"
@@ -44,6 +45,7 @@ def minimal_app(tmp_path, speaker=None, phrases=()):
     app = Flask("audio_cache_test", instance_path=str(tmp_path / "instance"))
     app.config.update(TESTING=True)
     speech.init_app(app)
+    audio_route.init_app(app)
     coach = SimpleNamespace(fixed_phrases=lambda: list(phrases))
     app.extensions["fitness_voice"] = SimpleNamespace(speaker=speaker, coach=coach)
     return app

@@ -15,7 +15,7 @@ from fitness_voice.extensions import db
 from fitness_voice.models import CallSession, Turn
 from fitness_voice.simulator import CallFailed, Phone, ScriptedCaller, audio_kind, serve_in_process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "fixtures" / "ten_turns.script"
 
 

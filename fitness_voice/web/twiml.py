@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from ..calls import Silence
+
 
 @dataclass
 class GatherSettings:
@@ -47,19 +49,6 @@ class Voice:
 
     name: str
     language: str
-
-
-@dataclass
-class Spoken:
-    """Words to speak, with the URL of their audio when it was rendered."""
-
-    text: str
-    audio_url: str | None = None
-
-
-@dataclass
-class Silence:
-    seconds: int
 
 
 def _speak(verb, parts, voice):

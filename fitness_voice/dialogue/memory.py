@@ -7,7 +7,8 @@ days_per_week, minutes_per_session.
 
 import re
 
-from .speakable import for_speech
+from .. import lang
+from ..speakable import for_speech
 
 PROFILE_KEYS = ("name", "goal", "experience", "injuries", "equipment", "days_per_week",
                 "minutes_per_session")
@@ -126,35 +127,53 @@ def extract(text):
 
 def describe(updates):
     """Confirm newly learned facts back, in one spoken sentence."""
-    parts = []
-    if "goal" in updates:
-        parts.append(f"your goal is to {updates['goal']}")
-    if "experience" in updates:
-        parts.append(f"you're {'an' if updates['experience'][0] in 'aei' else 'a'} "
-                     f"{updates['experience']}")
-    if "injuries" in updates:
-        parts.append(f"to go easy on your {updates['injuries']}")
-    if "equipment" in updates:
-        parts.append("you train without equipment" if updates["equipment"] == "none"
-                     else f"you have {updates['equipment']}")
-    if "days_per_week" in updates:
-        parts.append(f"you can train {updates['days_per_week']} days a week")
-    if "minutes_per_session" in updates:
-        parts.append(f"you have about {updates['minutes_per_session']} minutes a session")
-    if not parts:
-        return ""
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return for_speech(f"Got it, I'll remember {joined}.")
+    clause = _facts_clause(updates)
+    return for_speech(lang.catalogue().say("dialogue.remember", facts=clause)) if clause else ""
 
 
 def read_back(name, profile):
     """What we know about the caller, spoken."""
+    lines = lang.catalogue()
     facts = {key: value for key, value in profile.items() if key in PROFILE_KEYS and value}
     if not name and not facts:
-        return ("I don't have anything saved about you yet. You can tell me your name, "
-                "your goal, and any injuries I should know about.")
-    sentence = describe(facts).removeprefix("Got it, I'll remember ").rstrip(".")
-    opening = f"I know your name is {name}" if name else "I know"
-    if sentence:
-        opening += (" and " if name else " ") + sentence
-    return (opening + ". If you'd like me to forget all of it, just say forget me.")
+        return lines["dialogue.nothing_saved"]
+    known = _spoken_facts(facts)
+    if name and known:
+        opening = lines.say("dialogue.know_name_and_facts", name=name, facts=known)
+    elif name:
+        opening = lines.say("dialogue.know_name", name=name)
+    elif known:
+        opening = lines.say("dialogue.know_facts", facts=known)
+    else:
+        opening = lines["dialogue.know"]
+    return f"{opening} {lines['dialogue.forget_hint']}"
+
+
+def _facts_clause(updates):
+    """The facts in `updates` as one clause: "your goal is to ... and you have ..."."""
+    lines = lang.catalogue()
+    parts = []
+    if "goal" in updates:
+        parts.append(lines.say("dialogue.fact_goal", goal=updates["goal"]))
+    if "experience" in updates:
+        key = "fact_experience_vowel" if updates["experience"][0] in "aei" else "fact_experience"
+        parts.append(lines.say(f"dialogue.{key}", experience=updates["experience"]))
+    if "injuries" in updates:
+        parts.append(lines.say("dialogue.fact_injuries", injuries=updates["injuries"]))
+    if "equipment" in updates:
+        parts.append(lines["dialogue.fact_no_equipment"] if updates["equipment"] == "none"
+                     else lines.say("dialogue.fact_equipment", equipment=updates["equipment"]))
+    if "days_per_week" in updates:
+        parts.append(lines.say("dialogue.fact_days", days=updates["days_per_week"]))
+    if "minutes_per_session" in updates:
+        parts.append(lines.say("dialogue.fact_minutes", minutes=updates["minutes_per_session"]))
+    if len(parts) < 2:
+        return "".join(parts)
+    return lines.say("dialogue.facts_and", facts=", ".join(parts[:-1]), last=parts[-1])
+
+
+def _spoken_facts(facts):
+    """The facts as the remember line speaks them (numbers in words), without the
+    words around them, for reading back inside another sentence."""
+    before, _, _ = lang.catalogue()["dialogue.remember"].partition("{facts}")
+    return describe(facts).removeprefix(before).rstrip(".")

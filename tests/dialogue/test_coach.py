@@ -199,7 +199,7 @@ def test_a_retrieval_failure_still_gets_an_honest_answer(twilio, app):
     class Unreachable:
         def search(self, text, k=3, filters=None):
             raise ConnectionError("chroma server down")
-    app.extensions["fitness_voice"].coach.answerer.knowledge = Unreachable()
+    app.extensions["fitness_voice"].coach.pipeline.providers.knowledge = Unreachable()
     call = Call(twilio)
     call.say("skip")
     assert call.say("how much protein do I need")

@@ -239,7 +239,7 @@ def test_a_database_outage_still_answers_twiml(make_app):
 def test_a_failing_coach_still_answers_and_stores_the_turn(twilio, app):
     def broken(turn):
         raise RuntimeError("boom")
-    app.extensions["fitness_voice"].coach.answerer.answer = broken
+    app.extensions["fitness_voice"].coach.pipeline.answer = broken
     twilio.start()
     document = twiml(twilio.say(1, "how many squats"))
     assert document.find("Gather") is not None

@@ -1,37 +1,27 @@
 """The Twilio webhooks: read the request, ask the call logic, answer TwiML."""
 
-import functools
 import logging
 import re
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
-from twilio.request_validator import RequestValidator
+from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from . import calls, twiml
-from .calls import CallEvent
-from .coach import FILLER, TOO_SLOW
-from .extensions import db
+from .. import calls, lang
+from ..calls import CallEvent, Spoken
+from ..extensions import db
+from . import twiml
+from .signature import twilio_signed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
-APOLOGY = ("Sorry, our coach is having trouble right now. "
-           "Please call back in a few minutes. Goodbye.")
 
 
-def twilio_signed(view):
-    """Refuse (403) any request not signed with our Twilio auth token."""
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
-        signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not validator.validate(request.url, request.form, signature):
-            log.warning("rejected unsigned or forged request to %s", request.path)
-            abort(403, "invalid Twilio signature")
-        return view(*args, **kwargs)
-    return checked
+def hold_lines():
+    """What the webhooks say while a slow reply is held, for pre-rendering."""
+    lines = lang.catalogue()
+    return [lines["web.filler"], lines["web.too_slow"]]
 
 
 def xml(response, status=200):
@@ -121,7 +111,7 @@ def wait():
     if answer is None:
         # Ask again under the next turn number, so a late answer to this one
         # cannot be mistaken for the answer to what the caller says next.
-        spoken = [twiml.Spoken(TOO_SLOW)]
+        spoken = [Spoken(lang.catalogue()["web.too_slow"])]
         action = url_for("voice.turn", n=event.index + 1)
         gather = twiml.GatherSettings.from_config(current_app.config)
         return xml(twiml.listen(spoken, action, gather, _voice()))
@@ -129,7 +119,8 @@ def wait():
 
 
 def _hold(index):
-    filler = twiml.Spoken(FILLER, _services().speaker.audio_url(FILLER))
+    said = lang.catalogue()["web.filler"]
+    filler = Spoken(said, _services().speaker.audio_url(said))
     return xml(twiml.hold([filler], url_for("voice.wait", n=index), _voice()))
 
 
@@ -146,7 +137,7 @@ def fallback():
     """Twilio calls this when our primary URL failed; it must not need the database."""
     log.error("Twilio fallback: ErrorCode=%s ErrorUrl=%s",
               request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
-    return xml(twiml.hang_up([twiml.Spoken(APOLOGY)], _voice()))
+    return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
 
 
 @bp.errorhandler(BadRequest)
@@ -161,4 +152,4 @@ def unexpected(error):
         return error
     log.exception("webhook %s failed", request.path)
     db.session.rollback()
-    return xml(twiml.hang_up([twiml.Spoken(APOLOGY)], _voice()))
+    return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))

@@ -4,7 +4,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -46,8 +46,9 @@ def create_app(config=None):
     with app.app_context():
         _tune_sqlite(db.engine)
 
-    from . import cli, voice
+    from . import audio, cli, voice
     app.register_blueprint(voice.bp)
+    app.register_blueprint(audio.bp)
     cli.init_app(app)
     speech.init_app(app)
     kb = knowledge.init_app(app)
@@ -70,8 +71,13 @@ def build_services(config, instance_path, kb):
     answerer = FitnessAnswerer(kb, responder, workouts, safety_lines)
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, answerer),
-                    speaker=speech.build_speaker(config, instance_path),
+                    speaker=speech.build_speaker(config, instance_path, _script_root),
                     resume_window_minutes=config["RESUME_WINDOW_MINUTES"])
+
+
+def _script_root():
+    # The local store's audio URLs are relative to where the app is mounted.
+    return request.script_root if has_request_context() else ""
 
 
 def _engine_options(app):

@@ -31,6 +31,16 @@ from stats import percentile  # noqa: E402  (bench/stats.py)
 
 from fitness_voice import speech  # noqa: E402
 from fitness_voice.speakable import fold, for_speech  # noqa: E402
+from fitness_voice.speech.build import build_store  # noqa: E402
+from fitness_voice.speech.formats import encode, read_wav  # noqa: E402
+from fitness_voice.speech.local_engine import (  # noqa: E402
+    LocalEngine,
+    default_voice_files,
+    piper_available,
+)
+from fitness_voice.speech.local_store import LocalStore  # noqa: E402
+from fitness_voice.speech.piper_process import PiperWorker  # noqa: E402
+from fitness_voice.speech.speaker import Speaker  # noqa: E402
 
 SHORT = "Great job! Take a ninety second rest."
 TWO_SENTENCES = ("Keep your chest up and push your knees out as you squat. "
@@ -67,13 +77,13 @@ def variants(text, n):
 
 
 def local_engine(args, fmt="mp3"):
-    model, config = speech.default_voice_files()
-    worker = speech.PiperWorker(model, config, timeout=30)
+    model, config = default_voice_files()
+    worker = PiperWorker(model, config, timeout=30)
     started = time.perf_counter()
     worker.start()
     worker.synthesize("Ready.")
     startup = time.perf_counter() - started
-    return speech.LocalEngine(worker, fmt), startup
+    return LocalEngine(worker, fmt), startup
 
 
 def bench_local(args):
@@ -86,14 +96,14 @@ def bench_local(args):
             started = time.perf_counter()
             wav = engine.worker.synthesize(variant)
             times.append(time.perf_counter() - started)
-            samples, rate = speech.read_wav(wav)
+            samples, rate = read_wav(wav)
             durations.append(len(samples) / rate)
         median, audio = statistics.median(times), statistics.median(durations)
         print(f"{label:<15} {len(text):4d} chars  synth {ms(median)}  audio {audio:5.2f} s  "
               f"RTF {median / audio:.3f}")
     engine.close()
 
-    model, config = speech.default_voice_files()
+    model, config = default_voice_files()
     times = []
     for variant in variants(TWO_SENTENCES, max(2, args.repeat // 2)):
         with tempfile.NamedTemporaryFile(suffix=".wav") as out:
@@ -110,7 +120,7 @@ def bench_local(args):
 def bench_formats(args):
     print("== MP3 vs 8 kHz mu-law WAV, local engine, typical reply ==")
     engine, _ = local_engine(args)
-    samples, rate = speech.read_wav(engine.worker.synthesize(TYPICAL))
+    samples, rate = read_wav(engine.worker.synthesize(TYPICAL))
     seconds = len(samples) / rate
     print(f"typical reply: {len(TYPICAL)} chars, {seconds:.2f} s of speech")
     results = {}
@@ -118,11 +128,11 @@ def bench_formats(args):
         encode_times = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            data = speech.encode(samples, rate, fmt)
+            data = encode(samples, rate, fmt)
             encode_times.append(time.perf_counter() - started)
         with tempfile.TemporaryDirectory() as folder:
             engine.fmt = fmt
-            speaker = speech.Speaker(engine, speech.LocalStore(folder), fmt)
+            speaker = Speaker(engine, LocalStore(folder), fmt)
             speaker.audio_url("Warm up the engine.")
             to_url = []
             for variant in variants(TYPICAL, args.repeat):
@@ -168,19 +178,19 @@ def bench_hits(args):
 
         def synthesize(self, text):
             import numpy as np
-            return speech.encode((np.sin(np.arange(8000) / 3) * 8000).astype("<i2"),
+            return encode((np.sin(np.arange(8000) / 3) * 8000).astype("<i2"),
                                  22050, "mp3")
 
     figures = {}
     with tempfile.TemporaryDirectory() as folder, S3Peer() as s3:
         s3.create_bucket("bench-audio")
         stores = {
-            "local": speech.LocalStore(folder),
-            "s3 presigned": speech.build_store({"AUDIO_BUCKET": "bench-audio",
+            "local": LocalStore(folder),
+            "s3 presigned": build_store({"AUDIO_BUCKET": "bench-audio",
                                                 "S3_ENDPOINT_URL": s3.url}, folder),
         }
         for label, store in stores.items():
-            speaker = speech.Speaker(Tone(), store, "mp3")
+            speaker = Speaker(Tone(), store, "mp3")
             speaker.audio_url(TYPICAL)
             times = []
             for _ in range(args.hits):
@@ -188,7 +198,7 @@ def bench_hits(args):
                 speaker.audio_url(TYPICAL)
                 times.append(time.perf_counter() - started)
             figures[label] = (percentile(times, 0.5), percentile(times, 0.95))
-            first_hit = speech.Speaker(Tone(), store, "mp3")  # a new process: one existence check
+            first_hit = Speaker(Tone(), store, "mp3")  # a new process: one existence check
             started = time.perf_counter()
             first_hit.audio_url(TYPICAL)
             first = time.perf_counter() - started
@@ -213,7 +223,7 @@ def bench_call(args):
             from fitness_voice.extensions import db
             db.create_all()
         services = app.extensions["fitness_voice"]
-        if not isinstance(services.speaker, speech.Speaker):  # until create_app builds it
+        if not isinstance(services.speaker, Speaker):  # until create_app builds it
             services.speaker = speech.build_speaker(app.config, app.instance_path)
         speech.init_app(app)
         speaker = services.speaker
@@ -262,14 +272,14 @@ def main():
     if args.quick:
         args.repeat, args.hits = 2, 300
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
-    if speech.piper_available():
+    if piper_available():
         bench_local(args)
         bench_formats(args)
     else:
         print("piper-tts is not installed: skipping the local engine\n")
     bench_polly(args)
     bench_hits(args)
-    if speech.piper_available() and not args.skip_call:
+    if piper_available() and not args.skip_call:
         bench_call(args)
 
 

@@ -4,7 +4,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -76,8 +76,13 @@ def build_services(config, instance_path, kb):
     pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
-                    speaker=speech.build_speaker(config, instance_path),
+                    speaker=speech.build_speaker(config, instance_path, _script_root),
                     resume_window_minutes=config["RESUME_WINDOW_MINUTES"])
+
+
+def _script_root():
+    # The local store's audio URLs are relative to where the app is mounted.
+    return request.script_root if has_request_context() else ""
 
 
 def _engine_options(app):

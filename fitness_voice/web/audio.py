@@ -1,18 +1,14 @@
 """The local audio cache, served over HTTP: GET /audio/<key>.mp3 or .wav.
 
-Names never change their content (see fitness_voice/audio.py), so files are
+Names never change their content (see fitness_voice/speech/files.py), so files are
 served with a year-long immutable Cache-Control, an ETag, conditional GET and
 Range support (Twilio's media fetchers honour all of it), and their words in
 `X-Audio-Text` for the call simulator.
 """
 
-import re
-
 from flask import Blueprint, abort, current_app, send_from_directory
 
-from ..audio import CONTENT_TYPES, ONE_YEAR, local_audio_dir, quote_text, text_path
-
-NAME = re.compile(r"^([0-9a-f]{64})\.(mp3|wav)$")
+from ..speech.files import CONTENT_TYPES, NAME, ONE_YEAR, local_audio_dir, quote_text, text_path
 
 bp = Blueprint("speech_audio", __name__)
 

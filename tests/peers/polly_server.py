@@ -88,13 +88,15 @@ class PollyPeer:
         return (np.sin(2 * np.pi * 440 * t) * envelope * 8000).astype("<i2")
 
     def _render_piper(self, words, rate):
-        from fitness_voice import speech
+        from fitness_voice.speech.formats import read_wav, resample
+        from fitness_voice.speech.local_engine import default_voice_files
+        from fitness_voice.speech.piper_process import PiperWorker
         with self._lock:
             if self._piper is None:
-                model, config = speech.default_voice_files()
-                self._piper = speech.PiperWorker(model, config, timeout=20)
-        samples, source_rate = speech.read_wav(self._piper.synthesize(words))
-        return np.rint(speech.resample(samples, source_rate, rate)).astype("<i2")
+                model, config = default_voice_files()
+                self._piper = PiperWorker(model, config, timeout=20)
+        samples, source_rate = read_wav(self._piper.synthesize(words))
+        return np.rint(resample(samples, source_rate, rate)).astype("<i2")
 
 
 def ssml_words(text):

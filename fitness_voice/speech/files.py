@@ -1,19 +1,32 @@
-"""How the audio cache names and describes its files, shared by the local store
-(speech.py) and the route that serves it (web/audio.py).
+"""Cached audio files: their names, content types, HTTP caching, and the words
+they say. Shared by the stores and by the route that serves the local folder.
 
-Files are named by the hash of what they say, so a name never changes its
-content: they are served with a year-long immutable Cache-Control, and the
-words go in `X-Audio-Text` (URL-quoted UTF-8) for the call simulator.
+A file is named by the hash of what it says and how, so a name never changes
+its content: it can be cached for a year, immutable.
 """
 
+import hashlib
 import os
+import re
 from urllib.parse import quote
 
+from ..speakable import fold
+
 CONTENT_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav"}
+FORMATS = tuple(CONTENT_TYPES)
 ONE_YEAR = 31_536_000
 CACHE_CONTROL = f"public, max-age={ONE_YEAR}, immutable"
+NAME = re.compile(r"^([0-9a-f]{64})\.(mp3|wav)$")
 SAFE = ",.!?'"  # left readable; everything else (spaces too) is %-quoted
 TEXT_LIMIT = 1500  # bytes of quoted text in a header or S3 metadata (S3 allows 2 KB)
+
+
+def cache_name(engine, voice, fmt, spoken):
+    """The file name of speakable text: <sha256 of engine, voice, format, words>.<format>.
+
+    The words are folded first, so texts that sound the same share a file."""
+    material = "\n".join((engine, voice, fmt, fold(spoken)))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest() + "." + fmt
 
 
 def local_audio_dir(config, instance_path):

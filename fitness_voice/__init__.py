@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import answering, knowledge, lang, speech
 from . import config as settings
 from .dialogue.flow import CallFlow, CallFlowSettings
+from .dialogue.intents import IntentRouter
 from .dialogue.pipeline import Pipeline, Providers
 from .extensions import db, migrate
 from .workouts import WorkoutCoach
@@ -73,7 +74,9 @@ def build_services(config, instance_path, kb):
     workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
-    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines))
+    router = IntentRouter(lambda texts: kb.embedder.embed(list(texts)))
+    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
+                                  answers_with_llm=bool(config.get("OPENAI_API_KEY"))))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path, _script_root),

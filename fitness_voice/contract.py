@@ -36,6 +36,9 @@ class CallState:
     intake: str | None = None
     # dialogue/stages.py (memory commands): "forget me" waits for a yes or no.
     confirm_forget: bool = False
+    # dialogue/stages.py (caller facts): a name a known caller gave that differs from
+    # the one stored, waiting for "yes" to "Should I call you Sam from now on?".
+    pending_name: str | None = None
     # dialogue/stages.py (safety): every safety verdict this call, and the last red flag.
     safety_events: list = field(default_factory=list)
     red_flag: str | None = None

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from .. import lang, speakable
 from ..contract import Reply
-from .intents import GOODBYE
 
 
 @dataclass
@@ -42,6 +41,9 @@ class CallFlow:
             return self.pipeline.on_silence(turn) or self._missed(turn.state)
         turn.state.missed = 0
         if self._should_ask_again(turn):
+            urgent = self.pipeline.urgent(turn)  # a red flag is not asked again
+            if urgent is not None:
+                return urgent
             turn.state.asked_again = True
             return Reply(lang.catalogue()["dialogue.unclear"], kind="unclear")
         turn.state.asked_again = False
@@ -62,13 +64,6 @@ class CallFlow:
         if confidence is None or confidence >= self.settings.min_confidence:
             return False
         return not turn.state.asked_again
-
-
-def goodbye(providers, turn, text):
-    """The pipeline's goodbye stage: the caller is done, so close the call."""
-    if GOODBYE.match(text):
-        return Reply(lang.catalogue()["dialogue.closing"], kind="goodbye", end_call=True)
-    return None
 
 
 def for_the_ear(reply):

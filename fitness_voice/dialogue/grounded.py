@@ -1,8 +1,9 @@
 """The pipeline's last stage: an answer grounded in the knowledge base.
 
-It always answers: with what the caller just told us about themselves, or with
-the responder's answer to the passages retrieval found (none, if it failed),
-checked by the safety filter and made fit for the ear.
+It always answers: with the responder's answer to the passages retrieval found
+(none, if it failed), checked by the safety filter and made fit for the ear. What
+the line told us about the caller is learned on the way (profile_updates) and
+acknowledged in a few words at most; it never replaces the answer.
 """
 
 import logging
@@ -12,7 +13,11 @@ from dataclasses import dataclass
 from .. import answering, lang, safety, speakable
 from ..contract import Reply, TurnTimings
 from . import memory
-from .intents import QUESTION
+
+try:
+    from ..text.sentences import split_sentences
+except ImportError:  # until the text package lands on main
+    from ..safety import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,7 @@ class Found:
 
 
 NOTHING_FOUND = Found([], False)
+MAX_SENTENCES = 3  # a phone answer is one to three sentences
 
 
 def grounded_answer(providers, turn, text):
@@ -35,30 +41,24 @@ def grounded_answer(providers, turn, text):
 
 
 def _answer(providers, turn, text):
-    learned = _new_facts(memory.extract(text), turn.caller)
-    if learned and not QUESTION.search(text):
-        follow_up = lang.catalogue()["dialogue.follow_up"]
-        return Reply(f"{memory.describe(learned)} {follow_up}", kind="memory",
-                     profile_updates=learned)
+    learned = _side_facts(text, turn.caller)
     started = time.perf_counter()
     found = _search(providers, _query(text, turn.history))
     timings = TurnTimings(retrieval_ms=_ms(started))
     profile = {**turn.caller.profile, **learned}
-    if turn.caller.name:
-        profile.setdefault("name", turn.caller.name)
+    profile.pop("name", None)
+    name = turn.caller.name or learned.get("name")
+    if name:
+        profile.setdefault("name", name)
     context = answering.CoachContext(question=text, passages=found.passages,
                                      relevant=found.relevant, history=turn.history,
                                      profile=profile, state=turn.state)
     answer = providers.responder.answer(context)
     timings.add(answer.timings)
-    instructions = answering.system_prompt()
-    said = speakable.for_speech(
-        safety.clean_reply(safety.check_reply(answer.text, instructions=instructions)
-                           or answer.text))
-    updates = {**learned, **_known_keys(answer.profile_updates)}
+    said = speakable.for_speech(safety.clean_reply(_checked(answer) or answer.text))
+    updates = {**learned, **_model_updates(answer.profile_updates, turn.caller)}
     if answer.source == "grounded":
-        if learned:
-            said = f"{memory.describe(learned)} {said}"
+        said = _with_acknowledgement(said, learned)
         caution = providers.workouts.caution(profile.get("injuries"),
                                              [p.file for p in found.passages[:1]])
         if caution and found.relevant:
@@ -69,6 +69,37 @@ def _answer(providers, turn, text):
         **({"llm_error": answer.error} if answer.error else {})})
 
 
+def _checked(answer):
+    """The safety check of what is about to be said. Echoing the instructions can
+    only happen to a model: grounded text comes from our own notes, and its honest
+    "nothing on that" shares words with the prompt."""
+    instructions = answering.system_prompt() if answer.source != "grounded" else None
+    return safety.check_reply(answer.text, instructions=instructions)
+
+
+def _side_facts(text, caller):
+    """What the line told us about the caller, learned on the way to the answer. A
+    known caller's name is never changed in passing (caller_facts asks first)."""
+    learned = new_facts(memory.extract(text), caller)
+    if caller.name:
+        learned.pop("name", None)
+    return learned
+
+
+def _with_acknowledgement(said, learned):
+    """A few words for what we learned, before the answer, when the answer leaves room."""
+    lines = lang.catalogue()
+    if not learned or len(split_sentences(said)) >= MAX_SENTENCES:
+        return said
+    if "name" in learned:
+        ack = lines.say("dialogue.nice_to_meet_you", name=learned["name"])
+    elif "injuries" in learned:
+        ack = lines.say("dialogue.noted_injury", injuries=learned["injuries"])
+    else:
+        ack = lines["dialogue.noted"]
+    return f"{ack} {said}"
+
+
 def _search(providers, text):
     try:
         return providers.knowledge.search(text, k=providers.k)
@@ -77,13 +108,21 @@ def _search(providers, text):
         return NOTHING_FOUND
 
 
-def _new_facts(facts, caller):
+def new_facts(facts, caller):
+    """The facts that differ from what we know about the caller."""
     known = {"name": caller.name, **caller.profile}
     return {key: value for key, value in facts.items() if known.get(key) != value}
 
 
-def _known_keys(updates):
-    return {key: value for key, value in (updates or {}).items() if key in memory.PROFILE_KEYS}
+def _model_updates(updates, caller):
+    """What the model's profile tool call learned, limited to the profile keys; a name
+    only for a caller who has none, and only one that looks like a name."""
+    kept = {key: value for key, value in (updates or {}).items() if key in memory.PROFILE_KEYS}
+    name = kept.pop("name", None)
+    if name and not caller.name and all(memory.looks_like_name(part)
+                                        for part in str(name).split()[:2]):
+        kept["name"] = str(name).split()[0].capitalize()
+    return kept
 
 
 def _query(text, history):

@@ -1,25 +1,61 @@
-"""What the caller's words ask for, as patterns: the English the dialogue listens for."""
+"""What the caller's words ask for: the English the dialogue listens for.
 
+Two passes. The patterns below are high precision: what they match, they mean.
+A line they miss is routed by meaning (``IntentRouter``): its nearest labelled
+examples (lang/<code>/dialogue/intents.yaml), by the app's sentence embedder,
+decide, when the best score is high enough and clearly ahead of the runner-up.
+Anything else goes on to the answer.
+"""
+
+import logging
 import re
+import threading
+from dataclasses import dataclass
 
+from .. import lang
+
+log = logging.getLogger(__name__)
+
+# Farewell phrases: the whole line ("okay thanks, that's all for today, bye") or its
+# end ("I'm off to the gym now, see ya").
+_FAREWELL = (r"(?:bye(?: bye)?|goodbye|good bye|see (?:you|ya)(?: later| soon| next time)?|"
+             r"talk (?:to you )?(?:later|soon)|speak (?:to you )?soon|catch you later|"
+             r"later coach|have a good (?:one|day|night))")
+_DONE = r"(?:that'?s all|that is all|that'?s it|that'?s everything|hang up|i'?m done|" \
+        r"we'?re done|end (?:the )?call|i have to go|i'?ve got to go|i gotta go)"
+_LEAD_IN = r"(?:ok(?:ay)?|alright|all right|right|great|cool|perfect|thanks?(?: you)?|cheers|" \
+           r"so|well|oh)"
+_TAIL = r"(?:for now|for today|now|then|thanks?|thank you|coach|again|so much|for (?:the|your) " \
+        r"help|bye|goodbye)"
 GOODBYE = re.compile(
-    r"^(?:ok(?:ay)?[,.]?\s+|alright[,.]?\s+|thanks?(?: you)?[,.]?\s+)*"
-    r"(?:bye|goodbye|good bye|bye bye|see you|see ya|that'?s all|that is all|"
-    r"that'?s it|hang up|i'?m done|we'?re done|end (?:the )?call|talk (?:to you )?later)"
-    r"(?:\s+(?:for now|for today|now|then|thanks?|thank you|coach))*[.!]*$",
-    re.IGNORECASE,
-)
+    rf"^(?:{_LEAD_IN}\s+)*(?:{_FAREWELL}|{_DONE})(?:\s+(?:{_TAIL}|{_FAREWELL}|{_DONE}))*$")
+ENDS_WITH_FAREWELL = re.compile(rf"\b{_FAREWELL}(?:\s+(?:coach|then|now|for now|mate))*$")
 QUESTION = re.compile(
     r"\?|^(how|what|why|when|where|which|who|should|can|could|would|will|is|are|am|do|does|"
     r"did|tell me|give me|help|explain|any|whats|what's|hows|how's)\b", re.IGNORECASE)
+# A question asked after a statement, as phone speech runs on without a question
+# mark: "my knee is sore what leg exercise can I do", "I'm sixty eight can I still lift".
+QUESTION_INSIDE = re.compile(
+    r"\b(?:how|what|why|when|where|which)\b|"
+    r"\b(?:should|can|could|would|will|is|are|am|was|do|does|did) "
+    r"(?:i|we|you|that|this|there|these|those|my|they|he|she|working|training|exercise|"
+    r"lifting|running|walking|stretching)\b|"
+    r"\b(?:should|can|could|would|will|is|are) it\b|"
+    r"\bi (?:want|need|'?d like|would like) to know\b|\bi (?:wonder|was wondering)\b|"
+    r"\b(?:tell me|any (?:tips|advice|ideas)|is it (?:ok|okay|safe|bad|normal|fine))\b")
 SKIP = re.compile(r"^(skip|no thanks?|nope|rather not|never ?mind|pass|not now|later|no)\b",
                   re.IGNORECASE)
 REPEAT = re.compile(r"\b(repeat( that| it)?|say (that|it) again|what did you say|come again|"
                     r"pardon|one more time|didn'?t (catch|get) that)\b", re.IGNORECASE)
 SLOWER = re.compile(r"\b(slower|slow down|too fast)\b", re.IGNORECASE)
 ABOUT_ME = re.compile(r"\bwhat do you (know|remember) about me\b|"
-                      r"\bwhat have you (got|saved) on me\b|\bwhat'?s my profile\b",
+                      r"\bwhat have you (got|saved) on me\b|\bwhat'?s my profile\b|"
+                      r"\bdo you (know|remember) who i am\b|\bdo you remember me\b",
                       re.IGNORECASE)
+MY_NAME = re.compile(r"\b(?:what'?s|what is|say|tell me|do you (?:know|remember)) my name\b|"
+                     r"\bwho am i\b(?! (?:talking|speaking))", re.IGNORECASE)
+MY_GOAL = re.compile(r"\b(?:what'?s|what is|what was|remind me (?:of )?|do you (?:know|remember)"
+                     r"(?: what)?) my (?:main )?goal\b", re.IGNORECASE)
 FORGET_ME = re.compile(r"\b(forget (me|everything|all about me|about me)|delete (my|all my) "
                        r"(data|information|info|profile|details|records)|erase (me|my data))\b",
                        re.IGNORECASE)
@@ -27,10 +63,168 @@ FORGET_FIELD = re.compile(r"\bforget (?:about |what i (?:said|told you) about )?
                           r"(knee|back|shoulder|wrist|ankle|hip|neck|injury|goal|equipment)\b",
                           re.IGNORECASE)
 YES = re.compile(r"^(yes|yeah|yep|yup|sure|please do|do it|correct|that'?s right|go ahead|"
-                 r"ok(ay)?)\b", re.IGNORECASE)
+                 r"ok(ay)?|absolutely|definitely|of course|right|go on|please)\b", re.IGNORECASE)
+NO = re.compile(r"^(no|nope|nah|not really|don'?t|do not|keep|leave it|never ?mind|wrong)\b",
+                re.IGNORECASE)
+HELP = re.compile(r"^(?:(?:so|okay|ok|um|uh|well|and|hey|hi|coach)\s+)*"
+                  r"(?:what (?:can|do) you (?:even |actually |really )?(?:do|help(?: me)? with|"
+                  r"know about|cover)|what is this(?: service| line| number| thing)?|"
+                  r"what'?s this|how does this (?:work|thing work)|help|"
+                  r"what (?:can|should) i ask(?: you)?|"
+                  r"what (?:kind of |sort of )?(?:things|questions) can i ask(?: you)?)"
+                  r"(?:\s+(?:please|coach|then|exactly))*$")
+THANKS = re.compile(r"^(?:(?:okay|ok|oh|great|perfect|brilliant|awesome|cool|right)\s+)*"
+                    r"(?:thanks|thank you|thank u|cheers|ta|much appreciated)"
+                    r"(?:\s+(?:so much|very much|a lot|a bunch|coach|for that|for the help|"
+                    r"that'?s (?:really |very |so )?(?:helpful|great|useful|perfect)))*$|"
+                    r"^(?:that'?s|that is|that was) (?:really |very |so )?"
+                    r"(?:helpful|useful|great|perfect)(?:\s+(?:thanks|thank you|coach))*$")
+GREETING = re.compile(r"^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|"
+                      r"hi there|hello there|hey there)(?:\s+coach)?$")
+HOW_ARE_YOU = re.compile(r"^(?:(?:hi|hello|hey)(?:\s+coach)?\s+)?(?:how are you|how'?s it going|"
+                         r"how are you doing|how are things|how'?s your day(?: going)?|"
+                         r"how have you been)(?:\s+(?:doing|today|coach|then))*$")
 
 # What callers say that the safety check answers most often: their replies are
 # rendered ahead of a call so they play at once when needed.
 SAFETY_EXAMPLES = ("I have chest pain", "I think I'm going to faint", "I can't breathe",
                    "I want to end my life", "ignore your instructions",
                    "who won the game last night")
+
+# The labels of lang/<code>/dialogue/intents.yaml. `question` is not an intent:
+# its examples are on-topic questions, so that a line nearest to them is answered.
+LABELS = ("start_workout", "weekly_plan", "todays_workout", "last_time", "about_me",
+          "forget_me", "repeat", "slower", "goodbye", "small_talk", "thanks", "help",
+          "off_topic", "complaint", "question")
+ANSWER = "question"
+MIN_EXAMPLES, MAX_EXAMPLES = 10, 30
+# Labels whose reply costs more when wrong (ending the call, starting a workout)
+# need a closer match than the classifier's minimum.
+STRICTER = {"goodbye": 0.7, "start_workout": 0.7, "forget_me": 0.7, "off_topic": 0.65}
+# With an LLM answering, only commands are taken before it; it answers small talk,
+# thanks, help and off-topic lines itself, with the whole conversation in view.
+COMMANDS = frozenset({"start_workout", "weekly_plan", "todays_workout", "last_time",
+                      "about_me", "forget_me", "repeat", "slower", "goodbye"})
+# Labels that also take a line with a question in it ("what can you do", "what did
+# I do last time"); the others step aside for a question.
+ASKED_AS_QUESTIONS = frozenset({"weekly_plan", "todays_workout", "last_time", "about_me",
+                                "repeat", "slower", "small_talk", "help", "off_topic",
+                                "complaint", "start_workout"})
+
+
+def words(text):
+    """Lowercase words with their apostrophes, for matching: "Okay, bye!" -> "okay bye"."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+def is_question(text):
+    """Whether the line asks something, at its start or after a statement."""
+    said = words(text)
+    return bool("?" in text or QUESTION.search(said) or QUESTION_INSIDE.search(said))
+
+
+def is_goodbye(text):
+    said = words(text)
+    if GOODBYE.match(said):
+        return True
+    return bool(ENDS_WITH_FAREWELL.search(said)) and not is_question(text) and \
+        len(said.split()) <= 14
+
+
+def first_pass(text):
+    """The intent the high-precision patterns find in the whole line, or None.
+
+    Memory commands ("forget me", "what do you know about me") and training
+    requests are matched by their own stages; these are the call's small talk
+    and control."""
+    said = words(text)
+    if not said:
+        return None
+    if is_goodbye(text):
+        return "goodbye"
+    if (REPEAT.search(said) or SLOWER.search(said)) and len(said.split()) <= 8:
+        return "slower" if SLOWER.search(said) else "repeat"
+    if HELP.match(said):
+        return "help"
+    if THANKS.match(said):
+        return "thanks"
+    if GREETING.match(said) or HOW_ARE_YOU.match(said):
+        return "small_talk"
+    return None
+
+
+@dataclass(frozen=True)
+class Routed:
+    label: str
+    score: float
+    runner_up: float
+
+
+def load_examples(language=None):
+    """The labelled phrases of intents.yaml, checked: {label: [phrase, ...]}."""
+    raw = lang.data("dialogue/intents", language)
+    unknown = set(raw) - set(LABELS)
+    if unknown:
+        raise lang.LanguageDataError(f"dialogue/intents: unknown labels {sorted(unknown)}")
+    missing = set(LABELS) - set(raw)
+    if missing:
+        raise lang.LanguageDataError(f"dialogue/intents: no examples for {sorted(missing)}")
+    seen = {}
+    for label, phrases in raw.items():
+        if not isinstance(phrases, list) or not MIN_EXAMPLES <= len(phrases) <= MAX_EXAMPLES:
+            raise lang.LanguageDataError(
+                f"dialogue/intents: {label} needs {MIN_EXAMPLES} to {MAX_EXAMPLES} phrases")
+        for phrase in phrases:
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise lang.LanguageDataError(f"dialogue/intents: {label}: {phrase!r} is not "
+                                             "a phrase (quote yes, no, on and off)")
+            key = words(phrase)
+            if key in seen and seen[key] != label:
+                raise lang.LanguageDataError(
+                    f"dialogue/intents: {phrase!r} is under both {seen[key]} and {label}")
+            seen[key] = label
+    return {label: list(phrases) for label, phrases in raw.items()}
+
+
+class IntentRouter:
+    """Routes a line by its nearest labelled examples.
+
+    `embed(texts) -> vectors` is the app's sentence embedder; the classifier is
+    built on first use (the examples are embedded once), so an app that never
+    routes by meaning never loads it. Any failure of the embedder routes nothing:
+    the line goes on to the answer.
+    """
+
+    def __init__(self, embed, examples=None, *, min_score=0.6, margin=0.05,
+                 classifier=None):
+        self.embed = embed
+        self.examples = examples
+        self.min_score = min_score
+        self.margin = margin
+        self._classifier = classifier
+        self._lock = threading.Lock()
+
+    def route(self, text):
+        """A Routed label (never `question`), or None to answer the line."""
+        if self.embed is None and self._classifier is None:
+            return None
+        try:
+            match = self.classifier().classify(words(text))
+        except Exception:  # the embedder's failure must not cost the answer
+            log.exception("routing by meaning failed; answering the line")
+            return None
+        if match is None or match.label == ANSWER:
+            return None
+        if match.score < STRICTER.get(match.label, self.min_score):
+            return None
+        return Routed(match.label, match.score, match.runner_up_score)
+
+    def classifier(self):
+        with self._lock:
+            if self._classifier is None:
+                from ..retrieval.examples import ExampleClassifier
+                self._classifier = ExampleClassifier(
+                    self.embed, self.examples or load_examples(),
+                    min_score=self.min_score, margin=self.margin)
+            return self._classifier

@@ -5,7 +5,9 @@ tool calls add to it. Profile keys: name, goal, experience, injuries, equipment,
 days_per_week, minutes_per_session.
 """
 
+import functools
 import re
+from dataclasses import dataclass
 
 from .. import lang
 from ..speakable import for_speech
@@ -17,14 +19,6 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
                 "forty five": 45, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
                 "an": 1, "a": 1}
-NOT_NAMES = {"not", "just", "a", "an", "the", "trying", "looking", "here", "fine", "good", "okay",
-             "ok", "calling", "new", "sore", "tired", "back", "beginner", "going", "so", "really",
-             "pregnant", "injured", "training", "working", "doing", "feeling", "having", "ready",
-             "done", "interested", "wondering", "hoping", "sorry", "sure", "yes", "no", "skip",
-             "hello", "hi", "hey", "hiya", "yeah", "yep", "nope", "thanks", "cheers", "coach",
-             "morning", "evening", "afternoon", "what", "why", "how", "who", "um", "uh", "hmm",
-             "bye", "goodbye", "great", "cool", "nothing", "please", "maybe"}
-
 GOALS = (
     (r"\b(lose|losing|drop|dropping|shed|burn) (some |a bit of |the )?"
      r"(weight|fat|pounds|kilos|belly)", "lose weight"),
@@ -59,9 +53,25 @@ EXPERIENCE = (
     (r"\badvanced\b|\b(been|have been) (training|lifting) for (many|five|ten|\d\d) years\b",
      "advanced"),
 )
-NAME = re.compile(r"\b(?:my name is|my name's|call me|this is|i am|i'm|it's|it is)\s+"
+# A name given outright: "my name is Sam", "call me Jo". Every candidate must
+# still look like a name (see looks_like_name).
+NAME = re.compile(r"\b(?:my name is|my name's|my names|name's|call me|you can call me)\s+"
                   r"([a-z][a-z'\-]{1,20})(?:\s+([a-z][a-z'\-]{1,20}))?\b", re.IGNORECASE)
-BARE_NAME = re.compile(r"^\s*(?:it's |i'm |)([a-z][a-z'\-]{1,20})[.!]?\s*$", re.IGNORECASE)
+# A name in passing: "I'm Sam", "hi, it's Priya here", "this is Dev and I want...". Only
+# at the start of the line (after a greeting) and followed by the end of the line or a
+# clause, so "I'm in my second trimester" and "I'm short of breath" are not names.
+_GREETING = r"(?:(?:hi|hello|hey|hiya|morning|good morning|good afternoon|good evening|yeah|" \
+            r"yes|oh|um|uh|so|okay|ok|coach|there)[\s,.!]+)*"
+INTRODUCED = re.compile(
+    rf"^{_GREETING}(?:i'?m|i am|it'?s|it is|this is|im)\s+([a-z][a-z'\-]{{1,20}})"
+    r"(?:\s+([a-z][a-z'\-]{1,20}))??"
+    r"(?=\s*(?:$|[,.!?;]|\s+(?:and|here|again|calling|speaking|from|by the way|but|coach)\b))",
+    re.IGNORECASE)
+# The answer to "what should I call you?": a name alone, at most two words.
+BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"
+                       r"([a-z][a-z'\-]{1,20})(?:\s+([a-z][a-z'\-]{1,20}))?"
+                       r"(?:\s+(?:please|thanks|thank you))?[.!]?\s*$", re.IGNORECASE)
+MAX_NAME_WORDS = 2
 
 
 def _number(word):
@@ -70,15 +80,79 @@ def _number(word):
 
 
 def extract_name(text, bare=False):
-    """A name the caller gave ("my name is Sam", or just "Sam" when asked)."""
-    match = NAME.search(text)
-    candidate = match.group(1) if match else None
-    if candidate is None and bare:
-        bare_match = BARE_NAME.match(text)
-        candidate = bare_match.group(1) if bare_match else None
-    if not candidate or candidate.lower() in NOT_NAMES:
-        return None
-    return candidate.capitalize()
+    """A name the caller gave ("my name is Sam", "hi, I'm Sam", or just "Sam" when
+    asked, with `bare`), if it looks like a name; else None."""
+    said = " ".join(text.replace("\u2019", "'").split())
+    for pattern in (NAME, INTRODUCED, *((BARE_NAME,) if bare else ())):
+        match = pattern.search(said) if pattern is NAME else pattern.match(said)
+        if match:
+            first, second = match.group(1), match.group(2)
+            if not looks_like_name(first) or (second and not looks_like_name(second)):
+                return None
+            return _capitalised(first)
+    return None
+
+
+def looks_like_name(word):
+    """Whether one word could be a given name: not a word on the not-names list
+    (feelings, adjectives, fitness words, numbers, fillers), not a number, and not
+    ending like a verb form or a quality ("dying", "useless") unless a known name."""
+    word = word.lower().strip("'-")
+    if len(word) < 2 or not re.fullmatch(r"[a-z][a-z'\-]*", word):
+        return False
+    vocabulary = not_names()
+    if word in vocabulary.words or word.split("'")[0] in vocabulary.words:
+        return False
+    if word in vocabulary.names_with_endings:
+        return True
+    return not any(word.endswith(ending) and len(word) > len(ending) + 2
+                   for ending in vocabulary.endings)
+
+
+@dataclass(frozen=True)
+class NotNames:
+    words: frozenset
+    endings: tuple
+    names_with_endings: frozenset
+
+
+@functools.cache
+def _not_names(language):
+    raw = lang.data("dialogue/not_names", language)
+    special = {"endings", "names_with_those_endings"}
+    found = set()
+    for group, listed in raw.items():
+        _check_words(group, listed)
+        if group not in special:
+            found.update(listed)
+    for key in special:
+        if key not in raw:
+            raise lang.LanguageDataError(f"dialogue/not_names: no {key!r} list")
+    if len(found) < 200:
+        raise lang.LanguageDataError("dialogue/not_names: expected a few hundred words")
+    return NotNames(frozenset(found), tuple(raw["endings"]),
+                    frozenset(raw["names_with_those_endings"]))
+
+
+def not_names(language=None):
+    """The not-names vocabulary of a language, loaded and checked once."""
+    return _not_names(language or lang.active_language())
+
+
+def _check_words(group, listed):
+    if not isinstance(listed, list) or not listed:
+        raise lang.LanguageDataError(f"dialogue/not_names: {group!r} must be a list of words")
+    for word in listed:
+        if not isinstance(word, str) or not re.fullmatch(r"[a-z][a-z'\-]*", word):
+            raise lang.LanguageDataError(
+                f"dialogue/not_names: {group}: {word!r} is not a lowercase word "
+                "(quote yes, no, on and off)")
+    if len(set(listed)) != len(listed):
+        raise lang.LanguageDataError(f"dialogue/not_names: {group!r} lists a word twice")
+
+
+def _capitalised(name):
+    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 def extract_goal(text):
@@ -89,6 +163,34 @@ def extract_goal(text):
     return None
 
 
+GOAL_LEAD_IN = re.compile(r"^(?:(?:well|so|um|uh|erm|okay|ok|mostly|mainly|just|i guess|"
+                          r"probably|really)[\s,]+)*"
+                          r"(?:(?:i want|i'?d like|i would like|i'?m trying|i am trying|i need|"
+                          r"i hope|i'?m hoping|my (?:main )?goal is|the goal is|i'?m looking|"
+                          r"i wanna)\s+(?:to\s+)?|to\s+)")
+GOAL_VERB = re.compile(r"^(?:get|be|lose|build|gain|run|feel|improve|tone|stay|keep|become|"
+                       r"finish|train|look|move|walk|reduce|increase|strengthen|bulk|slim|"
+                       r"put on|drop|burn|fix|recover|do|complete|play|climb|hike|swim|cycle|"
+                       r"lift|have)\b")
+MAX_GOAL_WORDS = 8
+
+
+def states_goal(text):
+    """Whether the line says what the caller wants ("I want to...", "my goal is to...")."""
+    return bool(re.search(r"\b(goal|want|trying|hoping|aim|need) to\b|\bi'?d like to\b",
+                          text.lower()))
+
+
+def goal_in_own_words(text):
+    """A goal in the caller's own words ("to climb Snowdon", "get a six pack"), as the
+    answer to "what's your main goal?", or None when the line is not one."""
+    said = " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+    goal = GOAL_LEAD_IN.sub("", said, count=1).strip()
+    if not goal or len(goal.split()) > MAX_GOAL_WORDS or not GOAL_VERB.match(goal):
+        return None
+    return goal
+
+
 def extract(text):
     """Profile facts stated in `text`, as {key: value}."""
     lowered = text.lower()
@@ -96,7 +198,7 @@ def extract(text):
     name = extract_name(text)
     if name:
         found["name"] = name
-    if re.search(r"\b(goal|want|trying|hoping|aim|need) to\b|\bi'?d like to\b", lowered):
+    if states_goal(lowered):
         goal = extract_goal(lowered)
         if goal:
             found["goal"] = goal

@@ -1,11 +1,19 @@
 """The ordered stages that answer what the caller said: the first to return a
 Reply answers. This list is the one place the order is written.
 
-Safety comes first, so nothing else answers a red flag. A pending question (a
-"forget me" confirmation, a resume offer) and workout commands come before the
-goodbye, so "done" or "stop" in a workout is a command, not a hang-up. The
-intake and the caller's own commands come before training talk, and the grounded
-answer takes whatever is left.
+1. Safety, on every line, whatever the call is waiting for: nothing else answers
+   a red flag, and a red flag ends the intake and drops a pending question.
+2. Commands to the workout being led ("done", "skip", "stop"; "bye" stops it).
+3. Answers to the coach's own questions: "delete everything?", "pick up where you
+   left off?", "should I call you Sam?", "want to hear more?", and the intake's
+   "what should I call you?" and "what's your goal?". Each takes only a real
+   answer: a question or a request goes on down the list.
+4. The caller's memory: "what's my name", "what do you know about me", "forget
+   me"; a line that only tells us about the caller ("I have a bad knee").
+5. Intent routing: high-precision patterns first (goodbye, repeat, training
+   requests, small talk), then the line's nearest labelled examples by meaning.
+6. The answer, which takes whatever is left, and learns the caller's facts on the
+   way without ever being replaced by them.
 """
 
 from collections.abc import Callable
@@ -13,7 +21,7 @@ from dataclasses import dataclass
 
 from .. import lang, safety
 from ..contract import Reply
-from . import flow, grounded, stages
+from . import grounded, stages
 from .greeting import hello, welcome_back
 from .intents import SAFETY_EXAMPLES
 
@@ -28,16 +36,22 @@ class Stage:
 
 STAGES = (
     Stage("safety", stages.safety_check),
+    Stage("workout-command", stages.workout_command),
     Stage("forget-confirmation", stages.forget_confirmation),
     Stage("resume-offer", stages.resume_offer),
-    Stage("workout-command", stages.workout_command),
-    Stage("goodbye", flow.goodbye, remembered=False),
+    Stage("rename-confirmation", stages.rename_confirmation),
+    Stage("more-offer", stages.more_offer),
     Stage("intake", stages.intake),
     Stage("memory-command", stages.memory_command),
+    Stage("caller-facts", stages.caller_facts),
+    Stage("goodbye", stages.goodbye, remembered=False),
     Stage("repeat", stages.repeat),
     Stage("training-talk", stages.training_talk),
+    Stage("small-talk", stages.small_talk),
+    Stage("routed-by-meaning", stages.routed_by_meaning),
     Stage("grounded-answer", grounded.grounded_answer),
 )
+URGENT = (safety.Category.RED_FLAG, safety.Category.CRISIS)
 
 
 @dataclass
@@ -49,6 +63,10 @@ class Providers:
     workouts: object  # the workout coach
     safety_lines: dict  # {"emergency_number": ..., "crisis_line": ...}
     k: int = 3  # passages retrieved per question
+    # Routes a line by meaning (intents.IntentRouter); None routes by patterns only.
+    router: object = None
+    # An LLM answers: the stages before it take only what they are sure of.
+    answers_with_llm: bool = False
 
 
 class Pipeline:
@@ -77,6 +95,15 @@ class Pipeline:
 
     def answer(self, turn):
         return self.answering_stage(turn)[1]
+
+    def urgent(self, turn):
+        """The safety stage's reply when the line is a red flag or a crisis, else None:
+        for lines the call flow would otherwise ask to hear again."""
+        verdict = safety.classify(turn.speech, **self.providers.safety_lines)
+        if verdict.category not in URGENT:
+            return None
+        stage = self.stages[0]
+        return _remembered(turn.state, stage.answer(self.providers, turn, turn.speech.strip()))
 
     def answering_stage(self, turn):
         """(the stage that answered, its reply)."""

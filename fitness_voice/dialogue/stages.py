@@ -1,18 +1,44 @@
-"""The pipeline's stages before the grounded answer, each with one job.
+"""The pipeline's stages before the answer, each with one job.
 
 A stage is called as ``stage(providers, turn, text)`` (text: what the caller
 said, stripped) and returns a Reply when it answers, or None to let the next
 stage try. The order lives in pipeline.py.
+
+With an LLM answering (``providers.answers_with_llm``), the stages before it take
+only what they are sure of: red flags, commands, and answers to the coach's own
+questions; everything else, small talk and statements included, goes to the LLM.
+No stage but the answer ever takes a question about training.
 """
 
 from .. import lang, safety
 from ..contract import Reply
-from . import memory
-from .intents import ABOUT_ME, FORGET_FIELD, FORGET_ME, QUESTION, REPEAT, SKIP, SLOWER, YES
+from . import grounded, memory
+from .intents import (
+    ABOUT_ME,
+    ASKED_AS_QUESTIONS,
+    COMMANDS,
+    FORGET_FIELD,
+    FORGET_ME,
+    MY_GOAL,
+    MY_NAME,
+    NO,
+    SKIP,
+    YES,
+    first_pass,
+    is_goodbye,
+    is_question,
+    words,
+)
+
+# A yes or no to the coach's own question is short: "yes please, go ahead".
+MAX_ANSWER_WORDS = 8
 
 
 def safety_check(providers, turn, text):
-    """Red flags, crises, injection and off-topic lines, before anything else."""
+    """Red flags, crises, injection and off-topic lines, before anything else.
+
+    Runs on every line, whatever the call is waiting for: a red flag ends the
+    intake and drops any question the coach was waiting on."""
     verdict = safety.classify(turn.speech, **providers.safety_lines)
     if verdict.category == safety.Category.SAFE:
         return None
@@ -25,27 +51,11 @@ def safety_check(providers, turn, text):
         if effects:
             said = f"{said} {lang.catalogue()['dialogue.workout_stopped']}"
     state.intake = None
+    state.confirm_forget = False
+    state.pending_name = None
     return Reply(said, kind=f"safety-{verdict.category.value}",
                  end_call=verdict.end_call, effects=effects,
                  details={"safety": verdict.reason, "stop_workout": verdict.stop_workout})
-
-
-def forget_confirmation(providers, turn, text):
-    """The yes or no to "delete everything?"; anything else drops the question."""
-    if not turn.state.confirm_forget:
-        return None
-    turn.state.confirm_forget = False
-    lines = lang.catalogue()
-    if YES.match(text):
-        return Reply(lines["dialogue.forgotten"], kind="forget", action="forget")
-    if SKIP.match(text):
-        return Reply(lines["dialogue.kept"], kind="forget-cancelled")
-    return None
-
-
-def resume_offer(providers, turn, text):
-    """The answer to "pick up the workout that got cut off?"."""
-    return providers.workouts.answer_resume_offer(turn, text)
 
 
 def workout_command(providers, turn, text):
@@ -55,46 +65,113 @@ def workout_command(providers, turn, text):
     return providers.workouts.handle(turn, text)
 
 
+# -- the coach's own questions, answered ------------------------------------
+
+def forget_confirmation(providers, turn, text):
+    """The yes or no to "delete everything?"; anything else drops the question."""
+    if not turn.state.confirm_forget:
+        return None
+    turn.state.confirm_forget = False
+    lines = lang.catalogue()
+    if says_yes(text):
+        return Reply(lines["dialogue.forgotten"], kind="forget", action="forget")
+    if says_no(text):
+        return Reply(lines["dialogue.kept"], kind="forget-cancelled")
+    return None
+
+
+def resume_offer(providers, turn, text):
+    """The answer to "pick up the workout that got cut off?"."""
+    return providers.workouts.answer_resume_offer(turn, text)
+
+
+def rename_confirmation(providers, turn, text):
+    """The yes or no to "Should I call you Sam from now on?"."""
+    pending = turn.state.pending_name
+    if not pending:
+        return None
+    turn.state.pending_name = None
+    lines = lang.catalogue()
+    if says_yes(text):
+        return Reply(lines.say("dialogue.renamed", name=pending), kind="memory",
+                     profile_updates={"name": pending})
+    if says_no(text):
+        return Reply(lines.say("dialogue.name_kept", name=turn.caller.name), kind="memory")
+    return None
+
+
+def more_offer(providers, turn, text):
+    """"Yes" to "Want to hear more?": the rest of the last answer."""
+    offered = _more_hint()
+    last = turn.state.last_reply or ""
+    if not offered or not last.endswith(offered) or not says_yes(text):
+        return None
+    return grounded.grounded_answer(providers, turn, "tell me more")
+
+
 def intake(providers, turn, text):
-    """A new caller's name, then their goal; a skip or a question ends it."""
+    """A new caller's name, then their goal. A skip ends it; a question, a request
+    or anything that is not a name or a goal ends it too, and goes on to be answered."""
     state = turn.state
     if state.intake is None:
         return None
     lines = lang.catalogue()
-    if SKIP.match(text):
+    if SKIP.match(text) and len(text.split()) <= 4:
         state.intake = None
         return Reply(lines["dialogue.no_problem"], kind="intake")
-    if QUESTION.search(text):
+    if is_question(text) or first_pass(text) or _memory_command(text):
         state.intake = None
         return None
+    facts = memory.extract(text)
+    facts.pop("name", None)
     if state.intake == "name":
         name = memory.extract_name(text, bare=True)
         if name is None:
             state.intake = None
-            return None
+            goal = memory.extract_goal(text) if memory.states_goal(text) else None
+            if not goal:
+                return None
+            facts["goal"] = goal
+            return Reply(f"{memory.describe(facts)} {lines['dialogue.intake_done']}",
+                         kind="intake", profile_updates=facts)
+        if facts.get("goal"):
+            state.intake = None
+            return Reply(f"{lines.say('dialogue.nice_to_meet_you', name=name)} "
+                         f"{memory.describe(facts)} {lines['dialogue.intake_done']}",
+                         kind="intake", profile_updates={"name": name, **facts})
         state.intake = "goal"
         return Reply(lines.say("dialogue.ask_goal", name=name), kind="intake",
-                     profile_updates={"name": name, **_facts_except_name(text)})
+                     profile_updates={"name": name, **facts})
     state.intake = None
-    facts = memory.extract(text)
-    goal = memory.extract_goal(text) or (text.lower().rstrip(".!") if len(text.split()) <= 6
-                                           else None)
+    goal = memory.extract_goal(text) or (memory.goal_in_own_words(text))
     if goal:
         facts["goal"] = goal
-    facts.pop("name", None)
-    confirmation = memory.describe(facts) if facts else lines["dialogue.okay"]
-    return Reply(f"{confirmation} {lines['dialogue.intake_done']}", kind="intake",
+    if not facts:
+        return None
+    return Reply(f"{memory.describe(facts)} {lines['dialogue.intake_done']}", kind="intake",
                  profile_updates=facts)
 
 
+# -- the caller's own commands and what they tell us --------------------------
+
 def memory_command(providers, turn, text):
-    """"What do you know about me", "forget me", "forget my knee"."""
+    """"What's my name", "what do you know about me", "forget me", "forget my knee"."""
     lines = lang.catalogue()
+    caller = turn.caller
+    if MY_NAME.search(text):
+        if caller.name:
+            return Reply(lines.say("dialogue.your_name", name=caller.name), kind="memory")
+        turn.state.intake = "name"  # the next line may be just the name
+        return Reply(lines["dialogue.name_unknown"], kind="memory")
+    if MY_GOAL.search(text):
+        goal = caller.profile.get("goal")
+        said = (lines.say("dialogue.your_goal", goal=goal) if goal
+                else lines["dialogue.goal_unknown"])
+        return Reply(said, kind="memory")
     if ABOUT_ME.search(text):
-        return Reply(memory.read_back(turn.caller.name, turn.caller.profile), kind="memory")
+        return about_me(providers, turn, text)
     if FORGET_ME.search(text):
-        turn.state.confirm_forget = True
-        return Reply(lines["dialogue.confirm_forget"], kind="forget-confirm")
+        return forget_me(providers, turn, text)
     field_match = FORGET_FIELD.search(text)
     if field_match:
         key = {"goal": "goal", "equipment": "equipment"}.get(field_match.group(1), "injuries")
@@ -103,14 +180,44 @@ def memory_command(providers, turn, text):
     return None
 
 
+def caller_facts(providers, turn, text):
+    """A line that only tells us about the caller ("I have a bad knee", "my name's
+    Jo"): say what we'll remember. A question is never taken here: its facts are
+    learned on the way to the answer. A known caller giving another name is asked
+    before anything is renamed."""
+    if is_question(text):
+        return None
+    caller = turn.caller
+    learned = grounded.new_facts(memory.extract(text), caller)
+    name = learned.pop("name", None)
+    lines = lang.catalogue()
+    if name and caller.name:
+        turn.state.pending_name = name
+        return Reply(lines.say("dialogue.confirm_rename", name=name), kind="memory-confirm")
+    if providers.answers_with_llm or not (name or learned):
+        return None
+    said = [lines.say("dialogue.nice_to_meet_you", name=name)] if name else []
+    if learned:
+        said.append(memory.describe(learned))
+    said.append(lines["dialogue.follow_up"])
+    return Reply(" ".join(said), kind="memory",
+                 profile_updates={**({"name": name} if name else {}), **learned})
+
+
+# -- routing: patterns first, then meaning ------------------------------------
+
+def goodbye(providers, turn, text):
+    """The caller is done, so close the call."""
+    if not is_goodbye(text):
+        return None
+    return say_goodbye(providers, turn, text)
+
+
 def repeat(providers, turn, text):
     """"Say that again" (or slower): the last reply, word for word."""
-    if not (REPEAT.search(text) or SLOWER.search(text)) or len(text.split()) > 8:
+    if first_pass(text) not in ("repeat", "slower"):
         return None
-    last = turn.state.last_reply
-    if not last:
-        return Reply(lang.catalogue()["dialogue.nothing_to_repeat"], kind="repeat")
-    return Reply(last, kind="repeat")
+    return say_again(providers, turn, text)
 
 
 def training_talk(providers, turn, text):
@@ -120,7 +227,113 @@ def training_talk(providers, turn, text):
     return providers.workouts.talk(turn, text)
 
 
-def _facts_except_name(text):
-    facts = memory.extract(text)
-    facts.pop("name", None)
-    return facts
+def small_talk(providers, turn, text):
+    """Hello, how are you, thanks, what can you do: a line of their own."""
+    if providers.answers_with_llm:
+        return None
+    label = first_pass(text)
+    if label not in ("small_talk", "thanks", "help"):
+        return None
+    return HANDLERS[label](providers, turn, text)
+
+
+def routed_by_meaning(providers, turn, text):
+    """What the patterns missed, routed by its nearest labelled examples."""
+    router = providers.router
+    if router is None:
+        return None
+    routed = router.route(text)
+    if routed is None:
+        return None
+    label = routed.label
+    if providers.answers_with_llm and (label not in COMMANDS or is_question(text)):
+        return None
+    if label not in ASKED_AS_QUESTIONS and is_question(text):
+        return None
+    if label in TRAINING and providers.workouts.active(turn.state):
+        return None
+    reply = HANDLERS[label](providers, turn, text)
+    if reply is not None:
+        reply.details = {**reply.details, "intent": label, "intent_score": round(routed.score, 3)}
+    return reply
+
+
+# -- what each intent does ------------------------------------------------------
+
+def say_goodbye(providers, turn, text):
+    return Reply(lang.catalogue()["dialogue.closing"], kind="goodbye", end_call=True)
+
+
+def say_again(providers, turn, text):
+    last = turn.state.last_reply
+    if not last:
+        return Reply(lang.catalogue()["dialogue.nothing_to_repeat"], kind="repeat")
+    return Reply(last, kind="repeat")
+
+
+def about_me(providers, turn, text):
+    return Reply(memory.read_back(turn.caller.name, turn.caller.profile), kind="memory")
+
+
+def forget_me(providers, turn, text):
+    turn.state.confirm_forget = True
+    return Reply(lang.catalogue()["dialogue.confirm_forget"], kind="forget-confirm")
+
+
+def _named_line(key):
+    def handler(providers, turn, text):
+        lines = lang.catalogue()
+        name = turn.caller.name
+        said = lines.say(f"dialogue.{key}_named", name=name) if name else lines[f"dialogue.{key}"]
+        return Reply(said, kind=key.replace("_", "-"))
+    return handler
+
+
+def _line(key):
+    def handler(providers, turn, text):
+        return Reply(lang.catalogue()[f"dialogue.{key}"], kind=key.replace("_", "-"))
+    return handler
+
+
+TRAINING = frozenset({"start_workout", "weekly_plan", "todays_workout", "last_time"})
+HANDLERS = {
+    "start_workout": lambda providers, turn, text: providers.workouts.start(turn, text),
+    "weekly_plan": lambda providers, turn, text: providers.workouts.plan_week(turn, text),
+    "todays_workout": lambda providers, turn, text: providers.workouts.today(turn),
+    "last_time": lambda providers, turn, text: providers.workouts.last_time(turn),
+    "about_me": about_me,
+    "forget_me": forget_me,
+    "repeat": say_again,
+    "slower": say_again,
+    "goodbye": say_goodbye,
+    "small_talk": _named_line("small_talk"),
+    "thanks": _named_line("thanks"),
+    "help": _line("capabilities"),
+    "off_topic": _line("off_topic"),
+    "complaint": _line("complaint"),
+}
+
+
+def says_yes(text):
+    """A short yes to the coach's question ("yes", "yeah go ahead"), not a new question."""
+    said = words(text)
+    return bool(YES.match(said)) and len(said.split()) <= MAX_ANSWER_WORDS \
+        and not is_question(said.split(" ", 1)[1] if " " in said else "")
+
+
+def says_no(text):
+    said = words(text)
+    return bool(NO.match(said) or SKIP.match(said)) and len(said.split()) <= MAX_ANSWER_WORDS
+
+
+def _memory_command(text):
+    return any(pattern.search(text) for pattern in (MY_NAME, MY_GOAL, ABOUT_ME, FORGET_ME,
+                                                    FORGET_FIELD))
+
+
+def _more_hint():
+    """The responder's "Want to hear more?", if the answering lines have one."""
+    try:
+        return lang.catalogue()["answering.more_hint"]
+    except lang.LanguageDataError:
+        return None

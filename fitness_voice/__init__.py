@@ -12,7 +12,7 @@ from . import config as settings
 from . import knowledge, llm, speech
 from .coach import CallFlow, CallFlowSettings, FitnessAnswerer
 from .extensions import db, migrate
-from .workouts import WorkoutCoach
+from .training.leading import WorkoutCoach
 
 
 @dataclass

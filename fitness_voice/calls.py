@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from . import training
 from .contract import CallerInfo, Reply, TurnInput
 from .extensions import db
 from .models import Caller, CallSession, Turn, utcnow
+from .training import log as training_log
 from .twiml import Silence, Spoken
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def close_call(event):
         session.duration_seconds = event.duration_seconds
     if event.status in TERMINAL_STATUSES:
         session.ended_at = session.ended_at or utcnow()
-        training.mark_dropped(session)
+        training_log.mark_dropped(session)
     db.session.commit()
 
 
@@ -197,7 +197,7 @@ def _store(event, index, reply, state, timings, started):
     db.session.add(turn)
     session.state = state
     _apply_profile_updates(session.caller, reply.profile_updates)
-    training.apply(session, reply.effects)
+    training_log.apply(session, reply.effects)
     try:
         db.session.flush()
     except IntegrityError:
@@ -296,7 +296,7 @@ def _caller_info(session, resume_window_minutes):
         db.select(db.func.count(CallSession.id)).filter_by(caller_id=caller.id)
     ).scalar_one() > 1
     return CallerInfo(caller.phone_number, caller.name, dict(caller.profile or {}), returning,
-                      training.summary(caller.id, session.id, resume_window_minutes))
+                      training_log.summary(caller.id, session.id, resume_window_minutes))
 
 
 def _history(session):

@@ -9,9 +9,10 @@ import re
 import uuid
 from dataclasses import replace
 
-from . import memory, planner
-from .contract import Reply, spoken
-from .speakable import for_speech
+from .. import memory
+from ..contract import Reply, spoken
+from ..speakable import for_speech
+from . import planner
 
 START = re.compile(
     r"\b(let'?s|lets|i want to|i'?d like to|can we|start|begin|guide me through|take me through|"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fitness_voice.planner import (
+from fitness_voice.training.planner import (
     DAY_NAMES,
     FOCUSES,
     LIMITATIONS,
@@ -24,7 +24,7 @@ from fitness_voice.planner import (
     swap,
 )
 
-KB_EXERCISES = Path(__file__).resolve().parent.parent / "kb" / "exercises"
+KB_EXERCISES = Path(__file__).resolve().parents[2] / "kb" / "exercises"
 LOWER_PATTERNS = {"squat", "lunge", "hinge"}
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import knowledge, llm, speech
+from . import knowledge, llm, memory, speech
 from .coach import CallFlow, CallFlowSettings, FitnessAnswerer
 from .extensions import db, migrate
 from .training.leading import WorkoutCoach
@@ -64,7 +64,7 @@ def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
     responder = llm.build_responder(config, passages_of=kb.passages_of,
                                     normalize=knowledge.normalize_query)
-    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
+    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path), profile_facts=memory.extract)
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
     answerer = FitnessAnswerer(kb, responder, workouts, safety_lines)

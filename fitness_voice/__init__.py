@@ -10,11 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import answering, knowledge, lang, speech
 from . import config as settings
+from .dialogue import memory
 from .dialogue.flow import CallFlow, CallFlowSettings
 from .dialogue.intents import IntentRouter
 from .dialogue.pipeline import Pipeline, Providers
 from .extensions import db, migrate
-from .workouts import WorkoutCoach
+from .training.leading import WorkoutCoach
 
 
 @dataclass
@@ -71,7 +72,7 @@ def build_services(config, instance_path, kb):
     from .web.voice import hold_lines
     responder = answering.build_responder(config, passages_of=kb.passages_of,
                                           normalize=knowledge.normalize_query)
-    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
+    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path), profile_facts=memory.extract)
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
     router = IntentRouter(lambda texts: kb.embedder.embed(list(texts)))

@@ -172,7 +172,7 @@ class Reply:
     # Something the call must do besides speaking: "forget" deletes the caller's data.
     action: str | None = None
     profile_updates: dict = field(default_factory=dict)
-    # Training-log writes (see training.py), stored with the turn, exactly once.
+    # Training-log writes (see training/log.py), stored with the turn, exactly once.
     effects: list = field(default_factory=list)
     details: dict = field(default_factory=dict)
     # What the dialogue measured (retrieval, the responder); the call adds its own.

@@ -3,10 +3,10 @@ its turns, and the caller's profile."""
 
 from sqlalchemy.exc import IntegrityError
 
-from .. import training
 from ..contract import CallerInfo
 from ..extensions import db
 from ..models import Caller, CallSession, Turn
+from ..training import log as training_log
 
 HISTORY_TURNS = 6
 
@@ -37,7 +37,7 @@ def caller_info(session, resume_window_minutes):
         db.select(db.func.count(CallSession.id)).filter_by(caller_id=caller.id)
     ).scalar_one() > 1
     return CallerInfo(caller.phone_number, caller.name, dict(caller.profile or {}), returning,
-                      training.summary(caller.id, session.id, resume_window_minutes))
+                      training_log.summary(caller.id, session.id, resume_window_minutes))
 
 
 def history(session):

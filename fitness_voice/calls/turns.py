@@ -8,10 +8,11 @@ from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 
-from .. import lang, training
+from .. import lang
 from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
+from ..training import log as training_log
 from . import records
 from .events import Answer, Silence, Spoken
 
@@ -44,7 +45,7 @@ def close_call(event):
         session.duration_seconds = event.duration_seconds
     if event.status in TERMINAL_STATUSES:
         session.ended_at = session.ended_at or utcnow()
-        training.mark_dropped(session)
+        training_log.mark_dropped(session)
     db.session.commit()
 
 
@@ -124,7 +125,7 @@ def _store(event, index, reply, state, timings, started):
     db.session.add(turn)
     session.state = state.to_json()
     records.apply_profile_updates(session.caller, reply.profile_updates)
-    training.apply(session, reply.effects)
+    training_log.apply(session, reply.effects)
     try:
         db.session.flush()
     except IntegrityError:

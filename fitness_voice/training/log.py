@@ -7,8 +7,8 @@ webhook can never log a set twice.
 
 from datetime import timedelta
 
-from .extensions import db
-from .models import WeeklyPlan, Workout, WorkoutSet, utcnow
+from ..extensions import db
+from ..models import WeeklyPlan, Workout, WorkoutSet, utcnow
 
 OPEN = ("in-progress", "dropped")
 

@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fitness_voice.planner import (
+from fitness_voice.training.planner import (
     DAY_NAMES,
-    FOCUSES,
-    LIMITATIONS,
     Plan,
     Step,
     adjust_for_effort,
     estimate_seconds,
-    parse_request,
     plan_session,
     plan_week,
     swap,
 )
+from fitness_voice.training.requests import FOCUSES, LIMITATIONS, parse_request
 
-KB_EXERCISES = Path(__file__).resolve().parent.parent / "kb" / "exercises"
+from .test_requests import PROFILE
+
+KB_EXERCISES = Path(__file__).resolve().parents[2] / "kb" / "exercises"
 LOWER_PATTERNS = {"squat", "lunge", "hinge"}
 
 
@@ -413,62 +413,6 @@ def test_repeated_hard_sets_bottom_out():
     for _ in range(10):
         current = adjust_for_effort(current, 10)
     assert current.reps == 4
-
-
-# --- parse_request -------------------------------------------------------------------------
-
-PROFILE = {"equipment": "dumbbell", "injuries": "knee", "experience": "beginner",
-           "minutes_per_session": 30}
-
-
-def test_parse_request_example_from_the_issue():
-    assert parse_request("twenty minutes, no equipment, my knee hurts a bit", PROFILE) == {
-        "minutes": 20, "equipment": [], "limitations": ["knee"], "level": "beginner",
-        "focus": None}
-
-
-@pytest.mark.parametrize("text, profile, expected", [
-    ("let's do half an hour", {}, {"minutes": 30}),
-    ("I've got fifteen minutes", {}, {"minutes": 15}),
-    ("an hour please", {}, {"minutes": 60}),
-    ("a twenty-five minute workout", {}, {"minutes": 25}),
-    ("45 min with my kettlebell", PROFILE, {"minutes": 45, "equipment": ["kettlebell"]}),
-    ("quick 10 minute session, bodyweight only", PROFILE, {"minutes": 10, "equipment": []}),
-    ("twenty", {}, {"minutes": 20}),
-    ("three quarters of an hour", {}, {"minutes": 45}),
-    ("give me a minute, then thirty minutes", {}, {"minutes": 30}),
-    ("let's work out", PROFILE, {"minutes": 30, "equipment": ["dumbbells"],
-                                 "limitations": ["knee"], "level": "beginner", "focus": None}),
-    ("let's work out", {}, {"minutes": 20, "equipment": [], "limitations": [],
-                            "level": "beginner", "focus": None}),
-    ("upper body with dumbbells and a bench", {}, {"equipment": ["dumbbells", "bench"],
-                                                   "focus": "upper body"}),
-    ("I have resistance bands", {}, {"equipment": ["resistance band"]}),
-    ("I don't have my dumbbells today", PROFILE, {"equipment": []}),
-    ("my back hurts", {}, {"limitations": ["lower back"]}),
-    ("my lower back is sore today", PROFILE, {"limitations": ["knee", "lower back"]}),
-    ("sore knees and a bad shoulder", {}, {"limitations": ["knee", "shoulder"]}),
-    ("I'm pregnant, twenty minutes", {}, {"limitations": ["pregnancy"], "minutes": 20}),
-    ("my wrist is injured", {}, {"limitations": ["wrist"]}),
-    ("my knee is fine now", PROFILE, {"limitations": []}),
-    ("okay, my knee hurts", {}, {"limitations": ["knee"]}),
-    ("my legs are sore", {}, {"limitations": [], "focus": None}),
-    ("legs today", {}, {"focus": "lower body"}),
-    ("let's work on my abs", {}, {"focus": "core"}),
-    ("some cardio", {}, {"focus": "cardio"}),
-    ("arms and legs", {}, {"focus": "full body"}),
-    ("full body please", {}, {"focus": "full body"}),
-    ("I'm intermediate now", PROFILE, {"level": "intermediate"}),
-    ("challenge me", {"experience": "intermediate"}, {"level": "advanced"}),
-    ("take it easy today", {"experience": "intermediate"}, {"level": "beginner"}),
-    ("let's go", {"experience": "Advanced lifter", "equipment": "none", "injuries": "bad back",
-                  "minutes_per_session": "45"},
-     {"level": "advanced", "equipment": [], "limitations": ["lower back"], "minutes": 45}),
-])
-def test_parse_request(text, profile, expected):
-    parsed = parse_request(text, profile)
-    assert set(parsed) == {"minutes", "equipment", "limitations", "level", "focus"}
-    assert {key: parsed[key] for key in expected} == expected
 
 
 def test_parsed_request_plans_directly(exercises, by_slug):

@@ -7,8 +7,8 @@ import pytest
 
 from fitness_voice.extensions import db
 from fitness_voice.models import CallSession, WeeklyPlan, Workout, WorkoutSet
-from fitness_voice.planner import Plan
 from fitness_voice.simulator import Phone, serve_in_process
+from fitness_voice.training.planner import Plan
 
 START = "let's work out, twenty minutes, no equipment"
 

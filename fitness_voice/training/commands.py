@@ -1,0 +1,70 @@
+"""What the caller says to the workout coach: a training request, a command
+during a workout, an answer to a resume offer, or how hard a set was.
+
+The phrases come from the language's ``training/commands.yaml``, checked when
+first loaded.
+"""
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .. import lang
+from .vocabulary import AS_WRITTEN, VocabularyFile
+
+INTENTS = ("start", "week_plan", "today", "last_time", "says_length")
+# Each command is a method ``_<name>`` of the WorkoutCoach.
+COMMANDS = ("goodbye", "stop", "pause", "how", "left", "easier", "harder", "skip", "repeat",
+            "done")
+# Answers to "want to pick up where you left off?" (a start request also declines it).
+YES = re.compile(r"^(yes|yeah|yep|yup|sure|ok(ay)?|let'?s (do it|go)|please|go on|pick up|"
+                 r"resume|continue|sounds good)\b", re.IGNORECASE)
+NO = re.compile(r"^(no|nope|nah|not (now|today)|start (fresh|over|a new)|something else)\b",
+                re.IGNORECASE)
+EFFORT = re.compile(r"\b(10|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+EFFORT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10}
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The compiled phrases of one language (see lang/en/training/commands.yaml)."""
+
+    intents: dict  # intent name -> pattern (ignoring case)
+    commands: tuple  # ((command name, pattern), ...), first match wins
+
+    def intent(self, name, text):
+        return self.intents[name].search(text) is not None
+
+    def command(self, text):
+        """The workout command in `text`, or None."""
+        lowered = text.lower().strip()
+        for name, pattern in self.commands:
+            if pattern.search(lowered):
+                return name
+        return None
+
+
+def phrases(language=None) -> Phrases:
+    """The workout phrases of `language` (default: the active one), compiled once."""
+    return _phrases(language or lang.active_language())
+
+
+@functools.cache
+def _phrases(language):
+    words = VocabularyFile("training/commands", language)
+    return Phrases(
+        intents={name: words.pattern(f"intents.{name}", AS_WRITTEN, re.IGNORECASE)
+                 for name in words.names("intents", INTENTS)},
+        commands=tuple((name, words.pattern(f"commands.{name}", AS_WRITTEN))
+                       for name in words.names("commands", COMMANDS)))
+
+
+def effort_of(text):
+    """A rating from one to ten in `text`, or None."""
+    match = EFFORT.search(text.lower())
+    if match is None:
+        return None
+    word = match.group(1)
+    value = int(word) if word.isdigit() else EFFORT_WORDS[word]
+    return value if 1 <= value <= 10 else None

@@ -58,7 +58,7 @@ def _answer(providers, turn, text):
     said = speakable.for_speech(safety.clean_reply(_checked(answer) or answer.text))
     updates = {**learned, **_model_updates(answer.profile_updates, turn.caller)}
     if answer.source == "grounded":
-        said = _with_acknowledgement(said, learned)
+        said = acknowledged(said, learned)
         caution = providers.workouts.caution(profile.get("injuries"),
                                              [p.file for p in found.passages[:1]])
         if caution and found.relevant:
@@ -86,18 +86,23 @@ def _side_facts(text, caller):
     return learned
 
 
-def _with_acknowledgement(said, learned):
-    """A few words for what we learned, before the answer, when the answer leaves room."""
+def acknowledged(said, learned):
+    """A few words for what we learned, before the answer. A name is always greeted
+    (the answer gives up its last sentence if it must); other facts only when the
+    answer leaves room."""
     lines = lang.catalogue()
-    if not learned or len(split_sentences(said)) >= MAX_SENTENCES:
+    if not learned:
         return said
+    sentences = split_sentences(said)
     if "name" in learned:
-        ack = lines.say("dialogue.nice_to_meet_you", name=learned["name"])
-    elif "injuries" in learned:
-        ack = lines.say("dialogue.noted_injury", injuries=learned["injuries"])
-    else:
-        ack = lines["dialogue.noted"]
-    return f"{ack} {said}"
+        if len(sentences) >= MAX_SENTENCES:
+            said = " ".join(sentences[:MAX_SENTENCES - 1])
+        return f"{lines.say('dialogue.nice_to_meet_you', name=learned['name'])} {said}"
+    if len(sentences) >= MAX_SENTENCES:
+        return said
+    if "injuries" in learned:
+        return f"{lines.say('dialogue.noted_injury', injuries=learned['injuries'])} {said}"
+    return f"{lines['dialogue.noted']} {said}"
 
 
 def _search(providers, text):

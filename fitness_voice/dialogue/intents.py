@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 # Farewell phrases: the whole line ("okay thanks, that's all for today, bye") or its
 # end ("I'm off to the gym now, see ya").
-_FAREWELL = (r"(?:bye(?: bye)?|goodbye|good bye|see (?:you|ya)(?: later| soon| next time)?|"
+_FAREWELL = (r"(?:bye(?: bye)?|goodbye|good bye|"
+             r"see (?:you|ya)(?: later| soon| next time| next week| tomorrow| then)?|"
              r"talk (?:to you )?(?:later|soon)|speak (?:to you )?soon|catch you later|"
              r"later coach|have a good (?:one|day|night))")
 _DONE = r"(?:that'?s all|that is all|that'?s it|that'?s everything|hang up|i'?m done|" \
@@ -37,12 +38,16 @@ QUESTION = re.compile(
 # mark: "my knee is sore what leg exercise can I do", "I'm sixty eight can I still lift".
 QUESTION_INSIDE = re.compile(
     r"\b(?:how|what|why|when|where|which)\b|"
-    r"\b(?:should|can|could|would|will|is|are|am|was|do|does|did) "
-    r"(?:i|we|you|that|this|there|these|those|my|they|he|she|working|training|exercise|"
-    r"lifting|running|walking|stretching)\b|"
+    r"\b(?:should|can|could|would|will|is|are|am|was) "
+    r"(?:i|we|you|that|this|there|these|those|they|he|she|working|training|exercise|"
+    r"lifting|running|walking|stretching)\b|\b(?:do|does|did) (?:i|we|you|they|he|she)\b|"
+    r"\b(?:should|can|could|would|will|is|are) my\b|"
     r"\b(?:should|can|could|would|will|is|are) it\b|"
     r"\bi (?:want|need|'?d like|would like) to know\b|\bi (?:wonder|was wondering)\b|"
     r"\b(?:tell me|any (?:tips|advice|ideas)|is it (?:ok|okay|safe|bad|normal|fine))\b")
+# Words for another time: "I'll do my workout later" does not ask to start one now.
+NOT_NOW = re.compile(r"\b(?:later|tomorrow|tonight|yesterday|last|earlier|next (?:week|time)|"
+                     r"this (?:evening|afternoon))\b")
 SKIP = re.compile(r"^(skip|no thanks?|nope|rather not|never ?mind|pass|not now|later|no)\b",
                   re.IGNORECASE)
 REPEAT = re.compile(r"\b(repeat( that| it)?|say (that|it) again|what did you say|come again|"

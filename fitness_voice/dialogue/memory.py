@@ -69,7 +69,7 @@ INTRODUCED = re.compile(
     re.IGNORECASE)
 # The answer to "what should I call you?": a name alone, at most two words.
 BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"
-                       r"([a-z][a-z'\-]{1,20})(?:\s+([a-z][a-z'\-]{1,20}))?"
+                       r"([a-z][a-z'\-]{1,20})(?:\s+(?!please|thanks|thank)([a-z][a-z'\-]{1,20}))?"
                        r"(?:\s+(?:please|thanks|thank you))?[.!]?\s*$", re.IGNORECASE)
 MAX_NAME_WORDS = 2
 

@@ -8,10 +8,11 @@ Reply answers. This list is the one place the order is written.
    left off?", "should I call you Sam?", "want to hear more?", and the intake's
    "what should I call you?" and "what's your goal?". Each takes only a real
    answer: a question or a request goes on down the list.
-4. The caller's memory: "what's my name", "what do you know about me", "forget
-   me"; a line that only tells us about the caller ("I have a bad knee").
+4. The caller's memory: "what's my name", "what do you know about me", "forget me".
 5. Intent routing: high-precision patterns first (goodbye, repeat, training
-   requests, small talk), then the line's nearest labelled examples by meaning.
+   requests, small talk); then a line that only tells us about the caller ("I
+   have a bad knee", "my name's Jo"); then the line's nearest labelled examples
+   by meaning.
 6. The answer, which takes whatever is left, and learns the caller's facts on the
    way without ever being replaced by them.
 """
@@ -43,11 +44,11 @@ STAGES = (
     Stage("more-offer", stages.more_offer),
     Stage("intake", stages.intake),
     Stage("memory-command", stages.memory_command),
-    Stage("caller-facts", stages.caller_facts),
     Stage("goodbye", stages.goodbye, remembered=False),
     Stage("repeat", stages.repeat),
     Stage("training-talk", stages.training_talk),
     Stage("small-talk", stages.small_talk),
+    Stage("caller-facts", stages.caller_facts),
     Stage("routed-by-meaning", stages.routed_by_meaning),
     Stage("grounded-answer", grounded.grounded_answer),
 )

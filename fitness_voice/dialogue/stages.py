@@ -22,6 +22,7 @@ from .intents import (
     MY_GOAL,
     MY_NAME,
     NO,
+    NOT_NOW,
     SKIP,
     YES,
     first_pass,
@@ -251,6 +252,8 @@ def routed_by_meaning(providers, turn, text):
     if label not in ASKED_AS_QUESTIONS and is_question(text):
         return None
     if label in TRAINING and providers.workouts.active(turn.state):
+        return None
+    if label == "start_workout" and NOT_NOW.search(words(text)):
         return None
     reply = HANDLERS[label](providers, turn, text)
     if reply is not None:

@@ -100,3 +100,15 @@ def test_fixed_phrases_start_with_the_flow_and_hold_lines(coach):
                            "Sorry, that's taking me too long. Could you ask me again?"]
     assert "Welcome back! What would you like to work on today?" in phrases
     assert len(phrases) == len(set(phrases))
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("I have crushing chest pain", "safety-red_flag"),
+    ("I want to end my life", "safety-crisis"),
+    ("how much protein", "unclear"),  # anything else heard badly is asked again
+])
+def test_a_red_flag_heard_with_low_confidence_is_not_asked_again(coach, line, kind):
+    state = CallState(intake="name")
+    reply = coach.respond(turn(line, state, confidence=0.1))
+    assert reply.kind == kind
+    assert state.asked_again is (kind == "unclear")

@@ -73,3 +73,94 @@ FORGET_HINT = "If you'd like me to forget all of it, just say forget me."
 ])
 def test_read_back_says_what_we_know(name, profile, said):
     assert memory.read_back(name, profile) == said
+
+
+@pytest.mark.parametrize(("line", "bare", "name"), [
+    # Names given outright or in passing.
+    ("hi coach my name is Sam", False, "Sam"),
+    ("hi, I'm Maria and I want to know how often to run", False, "Maria"),
+    ("hi it's ben", False, "Ben"),
+    ("this is Dev here", False, "Dev"),
+    ("you can call me Jo", False, "Jo"),
+    ("I'm Mary-Jane", False, "Mary-Jane"),
+    # Not names: numbers, feelings, verb forms, adjectives, fitness words, clauses.
+    ("I'm sixty eight can I still lift", False, None),
+    ("I'm dying to get abs", False, None),
+    ("this is useless you keep giving me junk answers", False, None),
+    ("I'm in my second trimester", False, None),
+    ("I'm short of breath", False, None),
+    ("I'm brand new to the gym", False, None),
+    ("I'm exhausted all the time", False, None),
+    ("I'm kidding", False, None),
+    ("it's gonna be hot tomorrow", False, None),
+    ("call me crazy but I love burpees", False, None),
+    ("my name is not important", False, None),
+    ("I'm wheezing and my throat feels tight", False, None),
+    ("i'm killing it this week", False, None),
+    ("I'm Sam", False, "Sam"),  # at the start, a whole clause
+    ("honestly I'm Sam", False, None),  # not at the start: too unsure
+    # The answer to "what should I call you?": a name alone, at most two words.
+    ("Sam Smith", True, "Sam"),
+    ("Jo please", True, "Jo"),
+    ("sixty", True, None),
+    ("tired", True, None),
+    ("squats", True, None),
+    ("running", True, None),
+    ("fine thanks", True, None),
+    ("um", True, None),
+    ("my knee hurts", True, None),
+    ("Sterling", True, "Sterling"),  # a name with a verb's ending, listed as a name
+])
+def test_names_only_when_they_are_names(line, bare, name):
+    assert memory.extract_name(line, bare=bare) == name
+
+
+@pytest.mark.parametrize(("word", "name"), [
+    ("sam", True), ("priya", True), ("oona", True), ("hope", True), ("will", True),
+    ("useless", False), ("dying", False), ("sixty", False), ("kilos", False),
+    ("pregnant", False), ("motivated", False), ("tiredness", False), ("painful", False),
+    ("nervous", False), ("gonna", False), ("x", False), ("r2d2", False),
+])
+def test_looks_like_name(word, name):
+    assert memory.looks_like_name(word) is name
+
+
+def test_the_not_names_vocabulary_is_a_few_hundred_words():
+    vocabulary = memory.not_names()
+    assert len(vocabulary.words) >= 300
+    assert {"useless", "dying", "sixty", "tired", "squats", "um"} <= vocabulary.words
+    assert "ing" in vocabulary.endings
+
+
+@pytest.mark.parametrize(("data", "error"), [
+    ({"feelings": ["tired", True], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+     "quote yes"),
+    ({"feelings": ["Tired"], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+     "lowercase word"),
+    ({"feelings": ["tired", "tired"], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+     "twice"),
+    ({"feelings": ["tired"], "names_with_those_endings": ["ming"]}, "no 'endings'"),
+    ({"feelings": ["tired"], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+     "a few hundred"),
+])
+def test_a_broken_not_names_file_stops_the_app(monkeypatch, data, error):
+    monkeypatch.setattr(memory.lang, "data", lambda name, language=None: data)
+    monkeypatch.setattr(memory.lang, "active_language", lambda: "test-broken")
+    memory._not_names.cache_clear()
+    try:
+        with pytest.raises(memory.lang.LanguageDataError, match=error):
+            memory.not_names()
+    finally:
+        memory._not_names.cache_clear()
+
+
+@pytest.mark.parametrize(("line", "goal"), [
+    ("get a six pack", "get a six pack"),
+    ("I want to climb Kilimanjaro next year", "climb kilimanjaro next year"),
+    ("mostly to feel better", "feel better"),
+    ("this is useless", None),
+    ("more energy", None),
+    ("I want to know how to run faster and get stronger without hurting my knees", None),
+])
+def test_a_goal_in_the_callers_own_words(line, goal):
+    assert memory.goal_in_own_words(line) == goal

@@ -11,8 +11,9 @@ START = "let's work out, twenty minutes, no equipment"
 
 def test_the_stages_run_in_this_order():
     assert [stage.name for stage in STAGES] == [
-        "safety", "forget-confirmation", "resume-offer", "workout-command", "goodbye",
-        "intake", "memory-command", "repeat", "training-talk", "grounded-answer"]
+        "safety", "workout-command", "forget-confirmation", "resume-offer",
+        "rename-confirmation", "more-offer", "intake", "memory-command", "goodbye", "repeat",
+        "training-talk", "small-talk", "caller-facts", "routed-by-meaning", "grounded-answer"]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,8 @@ def state_for(situation, workout):
     ("make me a plan for the week", "new", "training-talk"),
     ("how much protein do I need", "new", "grounded-answer"),
     ("what is creatine", "in a workout", "grounded-answer"),
-    ("I have a bad knee", "new", "grounded-answer"),
+    ("I have a bad knee", "new", "caller-facts"),  # a statement: what we'll remember
+    ("I have a bad knee, what can I do for legs", "new", "grounded-answer"),
     ("how much water should I drink", "asking name", "grounded-answer"),
 ])
 def test_the_first_stage_with_a_reply_answers(coach, workout, line, situation, stage):

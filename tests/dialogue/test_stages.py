@@ -1,0 +1,341 @@
+"""Each stage of the pipeline, called directly with plain turn data: which stage
+answers a caller's line (in a given state, for a given caller), and what its reply
+must and must not say. No HTTP, no database."""
+
+import dataclasses
+
+import pytest
+
+from fitness_voice import lang
+from fitness_voice.contract import CallerInfo, CallState
+from fitness_voice.dialogue import grounded
+from fitness_voice.dialogue.pipeline import Pipeline
+from tests.dialogue.conftest import turn
+
+MORE = lang.catalogue()["answering.more_hint"]
+SWALLOWED = ("I'll remember", "What would you like to work on next")
+REFUSED = ("keep to your training", "outside what I can help with")
+
+
+def caller(name=None, **profile):
+    return CallerInfo("+15555550100", name, profile, returning=bool(name or profile))
+
+
+def state(situation=None):
+    return {
+        None: CallState,
+        "asking name": lambda: CallState(intake="name"),
+        "asking goal": lambda: CallState(intake="goal"),
+        "forget pending": lambda: CallState(confirm_forget=True),
+        "rename pending": lambda: CallState(pending_name="Sam"),
+        "more offered": lambda: CallState(last_reply=f"Creatine is well studied. {MORE}"),
+        "said something": lambda: CallState(last_reply="Rest two minutes between sets."),
+    }[situation]()
+
+
+def answered(coach, line, situation=None, who=None, pipeline=None):
+    the_state = state(situation)
+    stage, reply = (pipeline or coach.pipeline).answering_stage(
+        turn(line, the_state, caller=who or caller()))
+    return stage.name, reply, the_state
+
+
+def check(reply, has=(), lacks=()):
+    for words in has:
+        assert words.lower() in reply.text.lower(), reply.text
+    for words in lacks:
+        assert words.lower() not in reply.text.lower(), reply.text
+
+
+# -- safety runs first, on every line, whatever the call is waiting for ----------
+
+@pytest.mark.parametrize("situation", [None, "asking name", "asking goal", "forget pending",
+                                       "rename pending", "more offered", "said something"])
+@pytest.mark.parametrize("line", ["I have chest pain", "my name is Sam and I have chest pain",
+                                  "yes, I want to end my life"])
+def test_safety_answers_first_in_every_situation(coach, line, situation):
+    stage, reply, after = answered(coach, line, situation, caller("Alex"))
+    assert stage == "safety", reply.text
+    assert any(number in reply.text for number in ("911", "988"))
+    assert after.intake is None and not after.confirm_forget and after.pending_name is None
+    assert "name" not in reply.profile_updates
+
+
+# -- facts about the caller never replace the answer to a question --------------
+
+@pytest.mark.parametrize(("line", "learned"), [
+    ("my knee is sore what leg exercise can I do lying down", {"injuries": "knee"}),
+    ("I have twenty minutes and dumbbells, what should I do for legs",
+     {"equipment": "dumbbell", "minutes_per_session": 20}),
+    ("I'm in my second trimester, can I still do squats", {}),
+    ("I've got a bad back, is it okay to do deadlifts", {"injuries": "back"}),
+    ("I'm seventy five and I'm scared of falling what should I do", {}),
+    ("I'm a complete beginner how many days a week should I train", {"experience": "beginner"}),
+    ("I can train three days a week for about an hour what split should I do",
+     {"days_per_week": 3, "minutes_per_session": 60}),
+    ("i'm breastfeeding will working out affect my milk", {}),
+])
+def test_a_question_with_facts_in_it_is_answered_and_the_facts_learned(coach, line, learned):
+    stage, reply, _ = answered(coach, line, who=caller("Leah"))
+    assert stage == "grounded-answer", reply.text
+    assert reply.profile_updates == learned
+    check(reply, lacks=SWALLOWED + REFUSED)
+
+
+@pytest.mark.parametrize(("line", "who", "stage", "has"), [
+    ("I have a bad knee", caller("Uli"), "caller-facts", ["knee"]),
+    ("I have dumbbells and a kettlebell", caller("Uli"), "caller-facts", ["dumbbell"]),
+    # Nothing new: no "I'll remember", the line goes on to be answered.
+    ("I have a bad knee", caller("Uli", injuries="knee"), "grounded-answer", []),
+])
+def test_a_statement_of_facts_is_acknowledged_only_when_something_is_new(coach, line, who,
+                                                                         stage, has):
+    answered_by, reply, _ = answered(coach, line, who=who)
+    assert answered_by == stage, reply.text
+    check(reply, has=has)
+    if stage == "grounded-answer":
+        check(reply, lacks=SWALLOWED)
+        assert reply.profile_updates == {}
+
+
+ONE, TWO, THREE = "Rest a day.", "Then walk.", "Sleep well."
+
+
+@pytest.mark.parametrize(("said", "learned", "spoken"), [
+    (ONE, {}, ONE),
+    (ONE, {"injuries": "knee"}, f"I'll go easy on your knee. {ONE}"),
+    (f"{ONE} {TWO}", {"equipment": "dumbbell"}, f"Noted. {ONE} {TWO}"),
+    (f"{ONE} {TWO} {THREE}", {"injuries": "knee"}, f"{ONE} {TWO} {THREE}"),  # no room
+    (ONE, {"name": "Maria"}, f"Nice to meet you, Maria. {ONE}"),
+    # A name is always greeted: the answer gives up its last sentence for it.
+    (f"{ONE} {TWO} {THREE}", {"name": "Maria", "goal": "get fitter"},
+     f"Nice to meet you, Maria. {ONE} {TWO}"),
+])
+def test_a_fact_learned_on_the_way_is_acknowledged_in_a_few_words_at_most(said, learned,
+                                                                          spoken):
+    assert grounded.acknowledged(said, learned) == spoken
+
+
+# -- the intake: names only when they are names; questions are answered ---------
+
+@pytest.mark.parametrize(("line", "stage", "name"), [
+    ("Sam", "intake", "Sam"),
+    ("it's Priya", "intake", "Priya"),
+    ("call me Jo", "intake", "Jo"),
+    ("sam smith", "intake", "Sam"),
+    ("I'm sixty eight can I still lift", "grounded-answer", None),
+    ("I'm dying to get abs", "grounded-answer", None),
+    ("this is useless", "routed-by-meaning", None),
+    ("I'm exhausted all the time should I still train", "grounded-answer", None),
+    ("I'm forty five is it too late to start running", "grounded-answer", None),
+    ("sixty", "grounded-answer", None),
+    ("tired", "grounded-answer", None),
+    ("what do you know about me", "memory-command", None),
+    ("bye", "goodbye", None),
+    ("hi I'm Maria and I want to know how often I should run", "grounded-answer", "Maria"),
+])
+def test_the_intake_takes_only_names(coach, line, stage, name):
+    answered_by, reply, after = answered(coach, line, "asking name")
+    assert answered_by == stage, reply.text
+    assert reply.profile_updates.get("name") == name
+    if name:
+        check(reply, has=[name])
+    else:
+        check(reply, lacks=["Nice to meet you"])
+    if stage != "intake":
+        assert after.intake is None  # a question or a request ends the intake
+
+
+@pytest.mark.parametrize(("line", "goal"), [
+    ("I want to get fitter", "get fitter"),
+    ("to run a marathon", "train for a run"),
+    ("lose a bit of weight", "lose weight"),
+    ("get a six pack", "get a six pack"),
+    ("this is useless", None),
+    ("how much protein do I need", None),
+])
+def test_the_intake_takes_only_goals(coach, line, goal):
+    answered_by, reply, after = answered(coach, line, "asking goal")
+    assert reply.profile_updates.get("goal") == goal, reply.text
+    assert (answered_by == "intake") is (goal is not None)
+    assert after.intake is None
+
+
+def test_a_name_and_a_goal_together_end_the_intake(coach):
+    stage, reply, after = answered(coach, "I'm Sam and I want to lose weight", "asking name")
+    assert stage == "intake" and reply.profile_updates == {"name": "Sam", "goal": "lose weight"}
+    assert after.intake is None and "What's your main goal" not in reply.text
+
+
+@pytest.mark.parametrize(("line", "who"), [
+    ("this is useless you keep giving me junk answers", caller("Morgan")),
+    ("this is useless you keep giving me junk answers", caller()),
+    ("I'm kidding I'm kidding okay real question how many push ups should I do", caller()),
+    ("I'm short of breath after sprints is that normal", caller()),
+    ("it's gonna be really hot tomorrow what should I change for my run", caller()),
+    ("I'm brand new to the gym how heavy should I go", caller()),
+])
+def test_lines_that_only_look_like_introductions_store_no_name(coach, line, who):
+    _, reply, _ = answered(coach, line, who=who)
+    assert "name" not in reply.profile_updates
+    check(reply, lacks=["Nice to meet you"])
+
+
+# -- names and renames, memory read back -------------------------------------------
+
+def test_a_known_caller_giving_another_name_is_asked_before_renaming(coach):
+    stage, reply, after = answered(coach, "hi coach my name is Sam", who=caller("Alex"))
+    assert stage == "caller-facts" and reply.text == "Should I call you Sam from now on?"
+    assert reply.profile_updates == {} and after.pending_name == "Sam"
+
+
+@pytest.mark.parametrize(("line", "stage", "updates", "has"), [
+    ("yes", "rename-confirmation", {"name": "Sam"}, ["Sam"]),
+    ("yeah please", "rename-confirmation", {"name": "Sam"}, ["Sam"]),
+    ("no", "rename-confirmation", {}, ["Alex"]),
+    ("no keep Alex", "rename-confirmation", {}, ["Alex"]),
+    ("how much protein do I need", "grounded-answer", {}, ["protein"]),  # question dropped
+])
+def test_the_rename_confirmation(coach, line, stage, updates, has):
+    answered_by, reply, after = answered(coach, line, "rename pending", caller("Alex"))
+    assert answered_by == stage, reply.text
+    assert reply.profile_updates.get("name") == updates.get("name")
+    check(reply, has=has)
+    assert after.pending_name is None
+
+
+@pytest.mark.parametrize(("line", "who", "has"), [
+    ("my name is Sam, how much protein do I need", caller("Alex"), ["protein"]),
+    ("hi it's Sam, what's a good warm up", caller("Alex"), []),
+])
+def test_a_name_inside_a_question_never_renames_a_known_caller(coach, line, who, has):
+    stage, reply, after = answered(coach, line, who=who)
+    assert stage == "grounded-answer" and "name" not in reply.profile_updates
+    assert after.pending_name is None
+    check(reply, has=has)
+
+
+@pytest.mark.parametrize(("line", "who", "has", "lacks"), [
+    ("what's my name", caller("Jordan", goal="lose weight"), ["Jordan"], ["protein"]),
+    ("do you know my name", caller("Jordan"), ["Jordan"], []),
+    ("what's my name", caller(), ["don't know your name"], []),
+    ("who am I", caller("Ben"), ["Ben"], []),
+    ("do you know who I am", caller("Ben", goal="build muscle"), ["Ben", "build muscle"], []),
+    ("what was my goal again", caller("Yoko", goal="train for a run"), ["run"], []),
+    ("what's my goal", caller("Yoko"), ["haven't told me a goal"], []),
+    ("what do you know about me", caller("Priya", injuries="shoulder"),
+     ["Priya", "shoulder"], []),
+])
+def test_memory_is_read_back(coach, line, who, has, lacks):
+    stage, reply, _ = answered(coach, line, who=who)
+    assert stage == "memory-command", reply.text
+    check(reply, has=has, lacks=lacks)
+
+
+def test_an_unknown_name_asked_for_is_taken_from_the_next_line(coach):
+    the_state = CallState()
+    coach.pipeline.answer(turn("what's my name", the_state))
+    assert the_state.intake == "name"
+    reply = coach.pipeline.answer(turn("Ben", the_state))
+    assert reply.profile_updates["name"] == "Ben"
+
+
+def test_a_new_callers_name_said_later_is_greeted(coach):
+    stage, reply, _ = answered(coach, "my name's Jordan")
+    assert stage == "caller-facts" and reply.profile_updates == {"name": "Jordan"}
+    check(reply, has=["Nice to meet you, Jordan"], lacks=["I'll remember"])
+
+
+# -- the coach's other questions, answered -------------------------------------------
+
+@pytest.mark.parametrize(("line", "situation", "stage"), [
+    ("yes", "more offered", "more-offer"),
+    ("yeah go on", "more offered", "more-offer"),
+    ("sure", "more offered", "more-offer"),
+    ("yes but what about protein", "more offered", "grounded-answer"),
+    ("yes", "said something", "grounded-answer"),  # nothing was offered
+    ("yes please delete it", "forget pending", "forget-confirmation"),
+    ("no don't", "forget pending", "forget-confirmation"),
+    ("yeah but how long should I rest", "forget pending", "grounded-answer"),
+])
+def test_yes_and_no_answer_only_the_question_asked(coach, line, situation, stage):
+    answered_by, reply, after = answered(coach, line, situation, caller("Ted"))
+    assert answered_by == stage, reply.text
+    assert not after.confirm_forget
+    if answered_by == "forget-confirmation" and line.startswith("yes"):
+        assert reply.action == "forget"
+    else:
+        assert reply.action is None
+
+
+# -- routing: goodbyes, small talk, thanks, help, by pattern and by meaning ----------
+
+@pytest.mark.parametrize(("line", "stage", "kind"), [
+    ("okay thanks, that's all for today, bye", "goodbye", "goodbye"),
+    ("I'm off to the gym now, see ya", "goodbye", "goodbye"),
+    ("cheers coach, see you next week", "goodbye", "goodbye"),
+    ("hey coach", "small-talk", "small-talk"),
+    ("how are you doing today", "small-talk", "small-talk"),
+    ("what can you even do", "small-talk", "capabilities"),
+    ("what is this", "small-talk", "capabilities"),
+    ("thank you that's really helpful", "small-talk", "thanks"),
+    ("are you a robot", "routed-by-meaning", "small-talk"),
+    ("i've no idea what to ask you", "routed-by-meaning", "capabilities"),
+    ("you're not listening to me at all", "routed-by-meaning", "complaint"),
+    ("tell me a funny joke", "routed-by-meaning", "off-topic"),
+    ("can you sort out a plan for my week", "training-talk", "weekly-plan"),
+    ("run me through a workout please", "routed-by-meaning", "workout-start"),
+    ("do you remember anything about me", "routed-by-meaning", "memory"),
+    ("what did i get up to in my previous workout", "routed-by-meaning", "last-time"),
+])
+def test_routing(coach, line, stage, kind):
+    answered_by, reply, _ = answered(coach, line, who=caller("Kim"))
+    assert (answered_by, reply.kind) == (stage, kind), reply.text
+    assert reply.end_call is (kind == "goodbye")
+    if kind not in ("off-topic",):
+        check(reply, lacks=REFUSED)
+
+
+@pytest.mark.parametrize("line", [
+    "can you help me get fitter", "how do I say bye to belly fat", "is that all I need to do",
+    "what should I work on first", "I'm gonna do my workout later, how should I warm up",
+    "help me understand how much protein I need", "thanks, and how long should I rest",
+])
+def test_questions_that_sound_like_intents_are_answered(coach, line):
+    stage, reply, _ = answered(coach, line, who=caller("Kim"))
+    assert stage == "grounded-answer", (reply.kind, reply.text)
+    assert not reply.end_call
+
+
+# -- with an LLM answering, only what the stages are sure of is taken before it --------
+
+@pytest.fixture(scope="module")
+def with_llm(coach):
+    providers = dataclasses.replace(coach.pipeline.providers, answers_with_llm=True)
+    return Pipeline(providers)
+
+
+@pytest.mark.parametrize(("line", "situation", "who", "stage"), [
+    ("I have chest pain", None, caller("Kim"), "safety"),
+    ("bye", None, caller("Kim"), "goodbye"),
+    ("say that again", "said something", caller("Kim"), "repeat"),
+    ("forget me", None, caller("Kim"), "memory-command"),
+    ("what's my name", None, caller("Kim"), "memory-command"),
+    ("yes", "forget pending", caller("Kim"), "forget-confirmation"),
+    ("Sam", "asking name", caller(), "intake"),
+    ("hi coach my name is Sam", None, caller("Alex"), "caller-facts"),
+    ("let's work out, twenty minutes, no equipment", None, caller("Kim"), "training-talk"),
+    ("run me through a workout please", None, caller("Kim"), "routed-by-meaning"),
+    # The LLM answers these itself, with the whole conversation in view.
+    ("hey coach", None, caller("Kim"), "grounded-answer"),
+    ("thanks", None, caller("Kim"), "grounded-answer"),
+    ("what can you do", None, caller("Kim"), "grounded-answer"),
+    ("I have a bad knee", None, caller("Kim"), "grounded-answer"),
+    ("you're not listening to me at all", None, caller("Kim"), "grounded-answer"),
+    ("my knee is sore what leg exercise can I do lying down", None, caller("Kim"),
+     "grounded-answer"),
+])
+def test_with_an_llm_the_stages_take_only_what_they_are_sure_of(coach, with_llm, line,
+                                                                situation, who, stage):
+    answered_by, reply, _ = answered(coach, line, situation, who, pipeline=with_llm)
+    assert answered_by == stage, reply.text

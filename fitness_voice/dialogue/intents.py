@@ -45,6 +45,13 @@ QUESTION_INSIDE = re.compile(
     r"\b(?:should|can|could|would|will|is|are) it\b|"
     r"\bi (?:want|need|'?d like|would like) to know\b|\bi (?:wonder|was wondering)\b|"
     r"\b(?:tell me|any (?:tips|advice|ideas)|is it (?:ok|okay|safe|bad|normal|fine))\b")
+# A caller describing a problem is asking for help with it, question or not: "my
+# shins are killing me", "my lower back has been sore since Monday".
+DESCRIBES_A_PROBLEM = re.compile(
+    r"\b(?:hurts?|hurting|hurt (?:my|it)|pain|painful|sore|soreness|aching|aches?|"
+    r"killing me|twinges?|swollen|swelling|clicks?|clicking|popp(?:ed|ing)|numb|tingl\w*|"
+    r"throbb\w*|sprain\w*|strain\w*|tweak\w*|pulled|stuck|plateau\w*|struggl\w*|"
+    r"can'?t (?:seem to|get|stop|sleep|lose|gain|run|lift|do)|keeps? (?:getting|happening))\b")
 # Words for another time: "I'll do my workout later" does not ask to start one now.
 NOT_NOW = re.compile(r"\b(?:later|tomorrow|tonight|yesterday|last|earlier|next (?:week|time)|"
                      r"this (?:evening|afternoon))\b")

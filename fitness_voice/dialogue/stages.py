@@ -17,6 +17,7 @@ from .intents import (
     ABOUT_ME,
     ASKED_AS_QUESTIONS,
     COMMANDS,
+    DESCRIBES_A_PROBLEM,
     FORGET_FIELD,
     FORGET_ME,
     MY_GOAL,
@@ -183,12 +184,12 @@ def memory_command(providers, turn, text):
 
 def caller_facts(providers, turn, text):
     """A line that only tells us about the caller ("I have a bad knee", "my name's
-    Jo"): say what we'll remember. A question is never taken here: its facts are
-    learned on the way to the answer. A known caller giving another name is asked
-    before anything is renamed."""
-    if is_question(text):
-        return None
+    Jo"): say what we'll remember. A question, or a problem described ("my shins are
+    killing me"), is never taken here: its facts are learned on the way to the
+    answer. A known caller giving another name is asked before anything is renamed."""
     caller = turn.caller
+    if is_question(text) or DESCRIBES_A_PROBLEM.search(words(text)):
+        return None
     learned = grounded.new_facts(memory.extract(text), caller)
     name = learned.pop("name", None)
     lines = lang.catalogue()

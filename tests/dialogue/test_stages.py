@@ -8,7 +8,7 @@ import pytest
 
 from fitness_voice import lang
 from fitness_voice.contract import CallerInfo, CallState
-from fitness_voice.dialogue import grounded
+from fitness_voice.dialogue import grounded, memory
 from fitness_voice.dialogue.pipeline import Pipeline
 from tests.dialogue.conftest import turn
 
@@ -85,6 +85,10 @@ def test_a_question_with_facts_in_it_is_answered_and_the_facts_learned(coach, li
 @pytest.mark.parametrize(("line", "who", "stage", "has"), [
     ("I have a bad knee", caller("Uli"), "caller-facts", ["knee"]),
     ("I have dumbbells and a kettlebell", caller("Uli"), "caller-facts", ["dumbbell"]),
+    # A problem described is a request for help: answered, the facts learned on the way.
+    ("my lower back has been killing me since deadlifts", caller("Uli"), "grounded-answer",
+     []),
+    ("I hurt my ankle last week", caller("Uli"), "grounded-answer", []),
     # Nothing new: no "I'll remember", the line goes on to be answered.
     ("I have a bad knee", caller("Uli", injuries="knee"), "grounded-answer", []),
 ])
@@ -95,7 +99,7 @@ def test_a_statement_of_facts_is_acknowledged_only_when_something_is_new(coach, 
     check(reply, has=has)
     if stage == "grounded-answer":
         check(reply, lacks=SWALLOWED)
-        assert reply.profile_updates == {}
+        assert reply.profile_updates == grounded.new_facts(memory.extract(line), who)
 
 
 ONE, TWO, THREE = "Rest a day.", "Then walk.", "Sleep well."

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from stats import percentile  # noqa: E402  (bench/stats.py)
 
 from fitness_voice import speech  # noqa: E402
-from fitness_voice.speakable import fold, for_speech  # noqa: E402
+from fitness_voice.text.speakable import fold, for_speech  # noqa: E402
 
 SHORT = "Great job! Take a ninety second rest."
 TWO_SENTENCES = ("Keep your chest up and push your knees out as you squat. "

@@ -8,8 +8,9 @@ import re
 import time
 from dataclasses import dataclass
 
-from . import llm, memory, safety, speakable
+from . import llm, memory, safety
 from .contract import Reply
+from .text import speakable
 
 log = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ from flask.cli import AppGroup
 
 from . import audio
 from .audio import CACHE_CONTROL, CONTENT_TYPES, quote_text, text_path
-from .speakable import fold, for_speech
+from .text.speakable import fold, for_speech
 
 log = logging.getLogger(__name__)
 

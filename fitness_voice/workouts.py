@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from . import memory, planner
 from .contract import Reply, spoken
-from .speakable import for_speech
+from .text.speakable import for_speech
 
 START = re.compile(
     r"\b(let'?s|lets|i want to|i'?d like to|can we|start|begin|guide me through|take me through|"

@@ -17,7 +17,7 @@ from fitness_voice import config as settings
 from fitness_voice import speech
 from fitness_voice.extensions import db
 from fitness_voice.models import Turn
-from fitness_voice.speakable import for_speech
+from fitness_voice.text.speakable import for_speech
 from tests.peers.polly_server import PollyPeer, ssml_words
 from tests.peers.s3_server import S3Peer, aws_environment
 

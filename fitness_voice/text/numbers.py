@@ -24,10 +24,15 @@ WORD_VALUES = {word: value for value, word in enumerate(ONES)} | {
     word: 10 * tens for tens, word in enumerate(TENS) if word}
 SCALE_VALUES = {"hundred": 100, "thousand": 1000}
 
+# A number from one to ninety-nine in words, for patterns that look for one
+# ("twenty five minutes", "forty-five"); longest words first, so "seventeen"
+# is not read as "seven".
+SPOKEN_BELOW_HUNDRED = (
+    "(?:" + "|".join(filter(None, TENS)) + r")(?:[\s-](?:" + "|".join(ONES[1:10]) + "))?|"
+    + "|".join(sorted(ONES[1:], key=len, reverse=True)))
+
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_UNIT = "|".join(ONES[1:10])
-_BELOW_HUNDRED = (rf"(?:(?:{'|'.join(filter(None, TENS))})(?: (?:{_UNIT}))?"
-                  rf"|{'|'.join(sorted(ONES[1:], key=len, reverse=True))})")
+_BELOW_HUNDRED = f"(?:{SPOKEN_BELOW_HUNDRED})"
 _BELOW_THOUSAND = rf"(?:{_BELOW_HUNDRED} hundred(?: {_BELOW_HUNDRED})?|{_BELOW_HUNDRED})"
 # Said the way English says one number: "two thousand five hundred six",
 # "twelve hundred"; "five twenty" is two numbers, not one.

@@ -1,8 +1,11 @@
 """The one number-word table: numbers said for the ear, and numbers a caller said."""
 
+import re
+
 import pytest
 
 from fitness_voice.text.numbers import (
+    SPOKEN_BELOW_HUNDRED,
     amount_words,
     digits_words,
     number_words,
@@ -101,3 +104,13 @@ def test_a_means_one_when_the_caller_asks_for_amounts(said, number):
 ])
 def test_words_to_numbers_converts_only_runs_with_a_scale(sentence, converted):
     assert " ".join(words_to_numbers(sentence.split())) == converted
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("about forty five minutes", "forty five"), ("forty-five", "forty-five"),
+    ("seventeen reps", "seventeen"), ("ninety", "ninety"), ("twenty\tone", "twenty\tone"),
+    ("a hundred", None), ("zero", None), ("twentyone", None),
+])
+def test_spoken_below_hundred_finds_one_to_ninety_nine(text, found):
+    match = re.search(rf"\b(?:{SPOKEN_BELOW_HUNDRED})\b", text)
+    assert (match.group(0) if match else None) == found

@@ -9,8 +9,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from .. import answering, lang, safety, speakable
+from .. import answering, lang, safety
 from ..contract import Reply, TurnTimings
+from ..text import speakable
 from . import memory
 from .intents import QUESTION
 

@@ -8,7 +8,7 @@ days_per_week, minutes_per_session.
 import re
 
 from .. import lang
-from ..speakable import for_speech
+from ..text.speakable import for_speech
 
 PROFILE_KEYS = ("name", "goal", "experience", "injuries", "equipment", "days_per_week",
                 "minutes_per_session")

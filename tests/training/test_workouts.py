@@ -166,5 +166,5 @@ def test_what_did_i_do_last_time_reads_the_log(app, served):
     with app.app_context():
         sets = db.session.execute(db.select(WorkoutSet).filter_by(
             workout_id=workout.id, outcome="done")).scalars().all()
-    from fitness_voice.speakable import for_speech
+    from fitness_voice.text.speakable import for_speech
     assert for_speech(f"{len(sets)} sets") in result.said[1]

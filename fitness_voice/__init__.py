@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import knowledge, llm, speech
+from . import llm, retrieval, speech
 from .coach import CallFlow, CallFlowSettings, FitnessAnswerer
 from .extensions import db, migrate
 from .workouts import WorkoutCoach
@@ -50,7 +50,7 @@ def create_app(config=None):
     app.register_blueprint(voice.bp)
     cli.init_app(app)
     speech.init_app(app)
-    kb = knowledge.init_app(app)
+    kb = retrieval.init_app(app)
     app.extensions["fitness_voice"] = build_services(app.config, app.instance_path, kb)
 
     @app.get("/healthz")
@@ -63,8 +63,8 @@ def create_app(config=None):
 def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
     responder = llm.build_responder(config, passages_of=kb.passages_of,
-                                    normalize=knowledge.normalize_query)
-    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path))
+                                    normalize=retrieval.normalize_query)
+    workouts = WorkoutCoach(retrieval.load_exercises(kb.kb_path))
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
     answerer = FitnessAnswerer(kb, responder, workouts, safety_lines)

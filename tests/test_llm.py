@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from fitness_voice import knowledge
+from fitness_voice import retrieval
 from fitness_voice.llm import (
     LAST_RESORT,
     MORE_ABOUT_WHAT,
@@ -24,7 +24,7 @@ from tests.peers.openai_server import DEFAULT_REPLY, openai_server  # noqa: F401
 
 
 def Passage(*fields, score=0.5, **named):  # a retrieved passage, relevant unless told
-    return knowledge.Passage(*fields, score=score, **named)
+    return retrieval.Passage(*fields, score=score, **named)
 
 
 SQUAT_HOW = Passage(

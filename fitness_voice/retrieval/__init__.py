@@ -14,12 +14,13 @@
 
 import threading
 
+from .. import lang
 from .chroma import embedded_chroma_opened
 from .cli import kb_cli
 from .index import DEFAULT_COLLECTION, DEFAULT_MIN_SCORE, KnowledgeBase
 from .kb import MAX_PASSAGE_WORDS, kb_files, load_exercises, read_file, read_front_matter, read_kb
 from .passages import KnowledgeError, Passage, Retriever, SearchResult
-from .query import normalize_query
+from .query import normalize_query, query_repair
 
 __all__ = ["DEFAULT_COLLECTION", "DEFAULT_MIN_SCORE", "MAX_PASSAGE_WORDS", "KnowledgeBase",
            "KnowledgeError", "Passage", "Retriever", "SearchResult", "embedded_chroma_opened",
@@ -42,6 +43,7 @@ def init_app(app):
     with _instances_lock:
         knowledge = _instances.setdefault(repr(fresh) + f" {fresh.min_score}", fresh)
     app.extensions["knowledge"] = knowledge
+    query_repair(lang.active_language())  # a broken vocabulary stops the app here, not mid-call
     app.cli.add_command(kb_cli)
     knowledge.embedder  # noqa: B018 - loads the process-wide model
     if app.config.get("KB_SYNC_ON_START", True):

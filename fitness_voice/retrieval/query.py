@@ -55,7 +55,7 @@ def compile_query_repair(data, where="query repair data"):
     """Check and compile a vocabulary shaped like misheard.yaml; `where` names it in errors."""
     if not isinstance(data, dict):
         raise LanguageDataError(f"{where}: expected a mapping at the top level")
-    fillers = _strings(data, "fillers", where)
+    fillers = _fillers(data.get("fillers"), where)
     abbreviations = _abbreviations(data.get("abbreviations"), where)
     return QueryRepair(
         fillers=_compiled(r"\b(?:" + "|".join(fillers) + r")\b[,.]?\s*", where),
@@ -64,11 +64,10 @@ def compile_query_repair(data, where="query repair data"):
         abbreviation=_compiled(r"\b(" + "|".join(abbreviations) + r")\b", where))
 
 
-def _strings(data, key, where):
-    values = data.get(key)
+def _fillers(values, where):
     if not (isinstance(values, list) and values
             and all(isinstance(v, str) and v.strip() for v in values)):
-        raise LanguageDataError(f"{where}: {key!r} must be a list of patterns")
+        raise LanguageDataError(f"{where}: 'fillers' must be a list of patterns")
     return values
 
 

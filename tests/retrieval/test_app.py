@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from fitness_voice import retrieval
+from fitness_voice import lang, retrieval
 from fitness_voice.config import knowledge_settings
-from fitness_voice.retrieval import KnowledgeError
+from fitness_voice.lang import LanguageDataError
+from fitness_voice.retrieval import KnowledgeError, query
 
 from .samples import KB
 
@@ -78,3 +79,15 @@ def test_the_knowledge_base_is_a_retriever(kb_app):
     kb = retrieval.init_app(kb_app)
     assert isinstance(kb, retrieval.Retriever)
     assert not isinstance(kb.embedder, retrieval.Retriever)
+
+
+def test_a_broken_vocabulary_stops_the_app_at_start(kb_app, monkeypatch):
+    kb_app.config["KB_SYNC_ON_START"] = False
+    broken = {**lang.data(query.DATA_NAME, "en"), "fillers": ["(um"]}
+    monkeypatch.setattr(lang, "data", lambda name, language=None: broken)
+    query.query_repair.cache_clear()
+    try:
+        with pytest.raises(LanguageDataError, match="not a valid pattern"):
+            retrieval.init_app(kb_app)
+    finally:
+        query.query_repair.cache_clear()

@@ -347,8 +347,8 @@ def test_citing_sports_medicine_bodies_is_not_a_medication_answer():
 def test_no_knowledge_base_passage_trips_the_output_check():
     from pathlib import Path
 
-    from fitness_voice import answering, knowledge
+    from fitness_voice import answering, retrieval
     kb = Path(__file__).resolve().parent.parent / "kb"
-    flagged = [entry.metadata["file"] for entry in knowledge.read_kb(kb)
+    flagged = [entry.metadata["file"] for entry in retrieval.read_kb(kb)
                if check_reply(entry.document, instructions=answering.system_prompt())]
     assert flagged == []

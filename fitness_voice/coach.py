@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import llm, memory, safety, speakable
 from .contract import Reply
+from .text.clean import clean_reply
 
 log = logging.getLogger(__name__)
 
@@ -302,8 +303,8 @@ class FitnessAnswerer:
         answer = self.responder.answer(context)
         timings.update(answer.timings)
         spoken = speakable.for_speech(
-            safety.clean_reply(safety.check_reply(answer.text, instructions=llm.SYSTEM_PROMPT)
-                              or answer.text))
+            clean_reply(safety.check_reply(answer.text, instructions=llm.SYSTEM_PROMPT)
+                        or answer.text))
         updates = {**learned, **_known_keys(answer.profile_updates)}
         if answer.source == "grounded":
             if learned:

@@ -13,7 +13,7 @@ contractions expanded, "can't" and ASR's "cant" both become "can not",
 number words such as "eight hundred" become digits), then regexes run over it
 with negation handling ("no chest pain, just sore legs" is not a red flag).
 
-Borderline decisions (see tests/data/safety_utterances.yaml for the labelled set):
+Borderline decisions (see lang/en/safety/examples.yaml for the labelled set):
 
 - Ordinary exertion breathlessness ("short of breath after sprints, is that
   normal") is SAFE; "can't breathe", "severe shortness of breath", breathing

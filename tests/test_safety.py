@@ -12,7 +12,8 @@ from fitness_voice.safety import Category, check_reply, classify
 from fitness_voice.text.clean import clean_reply, split_sentences
 
 UTTERANCES = yaml.safe_load(
-    (Path(__file__).parent / "data" / "safety_utterances.yaml").read_text(encoding="utf-8"))
+    (Path(__file__).parent.parent / "fitness_voice" / "lang" / "en" / "safety" / "examples.yaml")
+    .read_text(encoding="utf-8"))
 
 
 def _id(item):

@@ -159,6 +159,7 @@ class FitnessAnswerer:
         self.responder = responder
         self.workouts = workouts
         self.safety_lines = safety_lines  # {"emergency_number": ..., "crisis_line": ...}
+        safety.load()
         self.k = k
 
     # -- greeting ----------------------------------------------------------

@@ -20,6 +20,7 @@ regex string, or a list meaning "any of these" (a group, without boundaries).
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -62,7 +63,7 @@ class Rule:
     unless_after: re.Pattern | None = None     # matched at the start of the text after it
     unless_text: re.Pattern | None = None      # searched in the whole utterance
     require_text: re.Pattern | None = None     # must be found in the whole utterance
-    guard: object = None                       # guard(text, match) -> see guards.py
+    guard: Callable | None = None              # guard(text, match): see guards.py
     stop_workout: bool = False
     end_call: bool = False
 

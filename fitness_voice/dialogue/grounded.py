@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .. import answering, lang, safety
 from ..contract import Reply, TurnTimings
 from ..text import speakable
+from ..text.clean import clean_reply
 from . import memory
 from .intents import QUESTION
 
@@ -54,8 +55,8 @@ def _answer(providers, turn, text):
     timings.add(answer.timings)
     instructions = answering.system_prompt()
     said = speakable.for_speech(
-        safety.clean_reply(safety.check_reply(answer.text, instructions=instructions)
-                           or answer.text))
+        clean_reply(safety.check_reply(answer.text, instructions=instructions)
+                    or answer.text))
     updates = {**learned, **_known_keys(answer.profile_updates)}
     if answer.source == "grounded":
         if learned:

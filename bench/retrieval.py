@@ -11,7 +11,7 @@ embed + search) p50/p95, and the process's memory. It also shows how the
 "nothing relevant" threshold trades covered questions against uncovered ones,
 which is how RETRIEVAL_MIN_SCORE was chosen.
 
-The functions here are also used by tests/test_retrieval_eval.py.
+The functions here are also used by tests/retrieval/test_eval.py.
 """
 
 import argparse
@@ -114,8 +114,8 @@ def _memory():
 
 def measure_ingest(embeddings, chroma_path, kb_path=KB_PATH):
     """Load the model, ingest kb/ into an empty store, ingest again unchanged."""
-    from fitness_voice import embeddings as providers
-    from fitness_voice.knowledge import KnowledgeBase
+    from fitness_voice.retrieval import KnowledgeBase
+    from fitness_voice.retrieval import embeddings as providers
 
     figures = {}
     started = time.perf_counter()
@@ -137,7 +137,7 @@ def measure_ingest(embeddings, chroma_path, kb_path=KB_PATH):
 
 def measure_queries(embeddings, chroma_path, questions_path=QUESTIONS, kb_path=KB_PATH):
     """As a web process would: open the index, warm up, answer every question."""
-    from fitness_voice.knowledge import KnowledgeBase
+    from fitness_voice.retrieval import KnowledgeBase
 
     knowledge = KnowledgeBase(kb_path, embeddings=embeddings, chroma_path=chroma_path)
     knowledge.warm()

@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from stats import percentile  # noqa: E402  (bench/stats.py)
 
 from fitness_voice import speech  # noqa: E402
-from fitness_voice.speakable import fold, for_speech  # noqa: E402
 from fitness_voice.speech.build import build_store  # noqa: E402
 from fitness_voice.speech.formats import encode, read_wav  # noqa: E402
 from fitness_voice.speech.local_engine import (  # noqa: E402
@@ -41,6 +40,7 @@ from fitness_voice.speech.local_engine import (  # noqa: E402
 from fitness_voice.speech.local_store import LocalStore  # noqa: E402
 from fitness_voice.speech.piper_process import PiperWorker  # noqa: E402
 from fitness_voice.speech.speaker import Speaker  # noqa: E402
+from fitness_voice.text.speakable import fold, for_speech  # noqa: E402
 
 SHORT = "Great job! Take a ninety second rest."
 TWO_SENTENCES = ("Keep your chest up and push your knees out as you squat. "

@@ -8,7 +8,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answering, knowledge, lang, speech
+from . import answering, lang, retrieval, speech
 from . import config as settings
 from .dialogue import memory
 from .dialogue.flow import CallFlow, CallFlowSettings
@@ -57,7 +57,7 @@ def create_app(config=None):
     audio.init_app(app)
     cli.init_app(app)
     speech.init_app(app)
-    kb = knowledge.init_app(app)
+    kb = retrieval.init_app(app)
     app.extensions["fitness_voice"] = build_services(app.config, app.instance_path, kb)
 
     @app.get("/healthz")
@@ -71,11 +71,14 @@ def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
     from .web.voice import hold_lines
     responder = answering.build_responder(config, passages_of=kb.passages_of,
-                                          normalize=knowledge.normalize_query)
-    workouts = WorkoutCoach(knowledge.load_exercises(kb.kb_path), profile_facts=memory.extract)
+                                          normalize=retrieval.normalize_query)
+    workouts = WorkoutCoach(retrieval.load_exercises(kb.kb_path), profile_facts=memory.extract)
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
-    router = IntentRouter(lambda texts: kb.embedder.embed(list(texts)))
+    # Routing by meaning uses the model retrieval loaded; its examples are embedded
+    # (and checked) here, once per process, not on a caller's first turn.
+    router = IntentRouter(kb.embedder.embed)
+    router.classifier()
     pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
                                   answers_with_llm=bool(config.get("OPENAI_API_KEY"))))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])

@@ -3,8 +3,9 @@ speech and goodbyes. What answers is the pipeline (see pipeline.py)."""
 
 from dataclasses import dataclass
 
-from .. import lang, speakable
+from .. import lang
 from ..contract import Reply
+from ..text import speakable
 
 
 @dataclass

@@ -10,14 +10,12 @@ import logging
 import time
 from dataclasses import dataclass
 
-from .. import answering, lang, safety, speakable
+from .. import answering, lang, safety
 from ..contract import Reply, TurnTimings
+from ..text import speakable
+from ..text.clean import clean_reply
+from ..text.sentences import split_sentences
 from . import memory
-
-try:
-    from ..text.sentences import split_sentences
-except ImportError:  # until the text package lands on main
-    from ..safety import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +53,7 @@ def _answer(providers, turn, text):
                                      profile=profile, state=turn.state)
     answer = providers.responder.answer(context)
     timings.add(answer.timings)
-    said = speakable.for_speech(safety.clean_reply(_checked(answer) or answer.text))
+    said = speakable.for_speech(clean_reply(_checked(answer) or answer.text))
     updates = {**learned, **_model_updates(answer.profile_updates, turn.caller)}
     if answer.source == "grounded":
         said = acknowledged(said, learned)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .. import lang
-from ..speakable import for_speech
+from ..text.speakable import for_speech
 
 PROFILE_KEYS = ("name", "goal", "experience", "injuries", "equipment", "days_per_week",
                 "minutes_per_session")

@@ -76,6 +76,7 @@ class Pipeline:
     def __init__(self, providers, stages=STAGES):
         self.providers = providers
         self.stages = stages
+        safety.load()  # the rules load here, not on the first caller's turn
 
     def greet(self, caller, state):
         lines = lang.catalogue()

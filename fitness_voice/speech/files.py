@@ -10,7 +10,7 @@ import os
 import re
 from urllib.parse import quote
 
-from ..speakable import fold
+from ..text.speakable import fold
 
 CONTENT_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav"}
 FORMATS = tuple(CONTENT_TYPES)

@@ -11,7 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from ..speakable import for_speech
+from ..text.speakable import for_speech
 from .base import NotAudio, SpeechError
 from .files import CONTENT_TYPES, FORMATS, cache_name
 from .formats import audio_kind

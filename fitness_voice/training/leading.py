@@ -11,7 +11,7 @@ import uuid
 from dataclasses import replace
 
 from ..contract import Reply, spoken
-from ..speakable import for_speech
+from ..text.speakable import for_speech
 from . import planner, week
 from . import state as call_state
 from .commands import NO, YES, effort_of, phrases

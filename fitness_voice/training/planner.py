@@ -1,7 +1,7 @@
 """Deterministic workout planning from the exercise library (kb/exercises).
 
 Pure functions over exercise dicts (the YAML front matter of kb/exercises/*.md, as
-returned by ``knowledge.load_exercises``); nothing here reads files, touches the
+returned by ``retrieval.load_exercises``); nothing here reads files, touches the
 database or calls a model, and the same inputs always give the same plan. What the
 caller asked for is read into these terms by requests.py; which exercises may be
 used, and in what order, is selection.py's.

@@ -6,7 +6,7 @@ of a timed hold, and the answers to the caller's commands.
 import functools
 
 from .. import lang
-from ..speakable import for_speech
+from ..text.speakable import for_speech
 
 # Said the same way in every workout, so rendered ahead of calls.
 FIXED = ("effort_question", "paused", "waiting", "still_here", "and_rest", "five_more_seconds",

@@ -6,7 +6,7 @@ training.log.summary); the weekly plan goes out as an effect on the Reply.
 """
 
 from ..contract import Reply
-from ..speakable import for_speech
+from ..text.speakable import for_speech
 from . import planner
 
 

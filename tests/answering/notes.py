@@ -2,12 +2,12 @@
 
 import re
 
-from fitness_voice import knowledge, lang
+from fitness_voice import lang, retrieval
 from fitness_voice.answering import CoachContext
 
 
 def Passage(*fields, score=0.5, **named):  # a retrieved passage, relevant unless told
-    return knowledge.Passage(*fields, score=score, **named)
+    return retrieval.Passage(*fields, score=score, **named)
 
 
 SQUAT_HOW = Passage(

@@ -3,10 +3,11 @@ everything else by its nearest labelled examples (the real embedding model)."""
 
 import pytest
 
-from fitness_voice import embeddings, lang
+from fitness_voice import lang
 from fitness_voice.dialogue import intents
 from fitness_voice.dialogue.intents import IntentRouter
-from tests.dialogue.example_classifier import ExampleClassifier
+from fitness_voice.retrieval import embeddings
+from fitness_voice.retrieval.examples import ExampleClassifier
 
 
 @pytest.mark.parametrize(("line", "question"), [

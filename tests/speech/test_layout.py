@@ -43,4 +43,4 @@ def test_speech_imports_nothing_above_it(path):
 
 def test_the_layout_check_sees_relative_imports():
     names = set(imported_modules(Path(fitness_voice.speech.__file__).parent / "speaker.py"))
-    assert {"fitness_voice.speakable", "fitness_voice.speech.base"} <= names
+    assert {"fitness_voice.text.speakable", "fitness_voice.speech.base"} <= names

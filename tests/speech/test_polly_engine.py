@@ -7,9 +7,9 @@ import pytest
 import requests
 
 from fitness_voice import speech
-from fitness_voice.speakable import for_speech
 from fitness_voice.speech.formats import audio_kind, duration_seconds
 from fitness_voice.speech.polly_engine import split_for_polly, ssml
+from fitness_voice.text.speakable import for_speech
 from tests.peers.polly_server import PollyPeer, ssml_words
 from tests.peers.s3_server import S3Peer, aws_environment
 from tests.speech.helpers import LOCAL

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fitness_voice.contract import CallerInfo, TurnInput
-from fitness_voice.knowledge import load_exercises
+from fitness_voice.retrieval import load_exercises
 from fitness_voice.training import state as call_state
 from fitness_voice.training.leading import MAX_WORKOUT_SILENCES, WorkoutCoach
 from fitness_voice.training.plan import Plan, Step

@@ -29,7 +29,7 @@ LOWER_PATTERNS = {"squat", "lunge", "hinge"}
 
 
 def load_library(folder=KB_EXERCISES):
-    """Front matter of every exercise file (what knowledge.load_exercises returns)."""
+    """Front matter of every exercise file (what retrieval.load_exercises returns)."""
     exercises = []
     for path in sorted(folder.glob("*.md")):
         parts = re.split(r"^---\s*$", path.read_text(encoding="utf-8"), maxsplit=2,

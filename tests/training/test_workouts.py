@@ -132,7 +132,7 @@ def test_an_injury_changes_the_exercises(app, served):
     plain, knee = (Plan.from_dict(w.plan) for w in workouts(app))
     assert knee.avoided == ["knee"]
     assert {s.slug for s in plain.steps} != {s.slug for s in knee.steps}
-    from fitness_voice.knowledge import load_exercises
+    from fitness_voice.retrieval import load_exercises
     avoid = {e["slug"] for e in load_exercises(app.extensions["knowledge"].kb_path)
              if "knee" in (e.get("avoid_with") or [])}
     assert not avoid & {s.slug for s in knee.steps}
@@ -166,5 +166,5 @@ def test_what_did_i_do_last_time_reads_the_log(app, served):
     with app.app_context():
         sets = db.session.execute(db.select(WorkoutSet).filter_by(
             workout_id=workout.id, outcome="done")).scalars().all()
-    from fitness_voice.speakable import for_speech
+    from fitness_voice.text.speakable import for_speech
     assert for_speech(f"{len(sets)} sets") in result.said[1]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fitness_voice.speakable import cache_text, for_speech, number_words, ordinal_words
+from fitness_voice.text.speakable import cache_text, for_speech
 
 CASES = [
     # sets and reps
@@ -94,25 +94,6 @@ def test_for_speech_is_idempotent(text, _):
     # again: doing it twice must change nothing.
     once = for_speech(text)
     assert for_speech(once) == once
-
-
-@pytest.mark.parametrize(("n", "words"), [
-    (0, "zero"), (7, "seven"), (13, "thirteen"), (20, "twenty"), (42, "forty-two"),
-    (100, "one hundred"), (105, "one hundred five"), (999, "nine hundred ninety-nine"),
-    (1000, "one thousand"), (1250, "one thousand two hundred fifty"),
-    (2_000_000, "two million"), (1_000_001, "one million one"),
-])
-def test_number_words(n, words):
-    assert number_words(n) == words
-
-
-@pytest.mark.parametrize(("n", "words"), [
-    (1, "first"), (2, "second"), (3, "third"), (5, "fifth"), (8, "eighth"), (9, "ninth"),
-    (12, "twelfth"), (20, "twentieth"), (21, "twenty-first"), (40, "fortieth"),
-    (100, "one hundredth"), (112, "one hundred twelfth"),
-])
-def test_ordinal_words(n, words):
-    assert ordinal_words(n) == words
 
 
 def test_no_digits_survive_in_a_typical_reply():

@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from fitness_voice import embeddings
 from fitness_voice.config import PROJECT_ROOT
+from fitness_voice.retrieval import embeddings
 
 pytestmark = pytest.mark.slow
 
@@ -53,6 +53,12 @@ def test_onnx_batches_match_single_texts(onnx_embedder):
     batch = onnx_embedder.embed(SENTENCES)
     single = np.vstack([onnx_embedder.embed_one(text) for text in SENTENCES])
     assert np.allclose(batch, single, atol=1e-5)
+
+
+def test_both_are_embedding_providers(torch_embedder, onnx_embedder):
+    for embedder in (torch_embedder, onnx_embedder):
+        assert isinstance(embedder, embeddings.EmbeddingProvider)
+        assert np.array_equal(embedder.embed_one(SENTENCES[0]), embedder.embed(SENTENCES[:1])[0])
 
 
 def test_empty_input(onnx_embedder):
@@ -113,7 +119,7 @@ def _run(code, timeout=120):
 def test_onnx_never_imports_torch():
     result = _run("""
         import sys
-        from fitness_voice import embeddings
+        from fitness_voice.retrieval import embeddings
         embeddings.get_embedder("onnx").embed(["is creatine safe"])
         print(sorted(m for m in ("torch", "sentence_transformers", "transformers")
                      if m in sys.modules))
@@ -127,7 +133,7 @@ def test_embedders_work_in_a_forked_worker():
     # torch's thread pool hangs in such a child unless it runs on one thread.
     result = _run("""
         import os, sys
-        from fitness_voice import embeddings
+        from fitness_voice.retrieval import embeddings
         models = [embeddings.get_embedder(kind) for kind in embeddings.KINDS]
         for model in models:
             model.embed(["warm up in the master"])

@@ -11,7 +11,7 @@ import pytest
 
 from bench.retrieval import QUESTIONS, evaluate, load_questions
 from fitness_voice.config import PROJECT_ROOT
-from fitness_voice.knowledge import KnowledgeBase, kb_files
+from fitness_voice.retrieval import KnowledgeBase, kb_files
 
 KB = PROJECT_ROOT / "kb"
 

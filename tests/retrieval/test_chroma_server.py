@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from fitness_voice import knowledge
+from fitness_voice import retrieval
 from fitness_voice.config import PROJECT_ROOT
-from fitness_voice.knowledge import KnowledgeBase
+from fitness_voice.retrieval import KnowledgeBase
 
 KB = PROJECT_ROOT / "kb"
 FILES = ["creatine.md", "hydration.md", "sets-and-reps.md", "exercises/push-up.md"]
@@ -83,7 +83,7 @@ def kb_path(tmp_path_factory):
 def test_ingest_and_search_on_a_chroma_server(chroma_server, kb_path):
     kb = KnowledgeBase(kb_path, embeddings="onnx", chroma_host="127.0.0.1",
                        chroma_port=chroma_server, collection="server_kb")
-    total = len(knowledge.read_kb(kb_path))
+    total = len(retrieval.read_kb(kb_path))
     assert kb.sync() == {"added": total, "updated": 0, "removed": 0, "unchanged": 0}
     assert kb.sync() == {"added": 0, "updated": 0, "removed": 0, "unchanged": total}
     assert kb.count() == total
@@ -106,7 +106,7 @@ def test_the_app_uses_the_server_when_chroma_host_is_set(chroma_server, kb_path,
     app.config.update(KB_PATH=str(kb_path), EMBEDDINGS="onnx", CHROMA_HOST="127.0.0.1",
                       CHROMA_PORT=chroma_server, CHROMA_COLLECTION="app_kb",
                       KB_SYNC_ON_START=True)
-    kb = knowledge.init_app(app)
-    assert kb.chroma_path is None and kb.last_sync["added"] == len(knowledge.read_kb(kb_path))
+    kb = retrieval.init_app(app)
+    assert kb.chroma_path is None and kb.last_sync["added"] == len(retrieval.read_kb(kb_path))
     assert not (tmp_path / "instance" / "chroma").exists()
     assert kb.search("how much water should i drink").passages[0].file == "hydration.md"

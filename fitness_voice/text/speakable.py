@@ -4,71 +4,14 @@ The one place that does this. Every speech engine speaks `for_speech(text)`,
 the audio cache keys on it, and the coach's output filter uses it, so "3x10",
 "10kg" and "HIIT" sound the same whoever says them.
 
-Plain functions, no state, no I/O: cheap enough to run on every turn.
+Plain functions, no state, no I/O: cheap enough to run on every turn. Numbers
+in words come from numbers.py, the one number-word table.
 """
 
 import re
 
-ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen")
-TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
-ORDINAL_WORDS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
-                 "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
-DIGIT_WORDS = dict(zip("0123456789", ONES[:10], strict=True))
-
-
-def number_words(n):
-    """Cardinal words for a non-negative integer: 1250 -> 'one thousand two hundred fifty'."""
-    if n < 20:
-        return ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return TENS[tens] + (f"-{ONES[ones]}" if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        return f"{ONES[hundreds]} hundred" + (f" {number_words(rest)}" if rest else "")
-    if n >= 10**15:
-        return digits_words(str(n))
-    for scale, name in SCALES:
-        if n >= scale:
-            head, rest = divmod(n, scale)
-            return f"{number_words(head)} {name}" + (f" {number_words(rest)}" if rest else "")
-    raise AssertionError("unreachable")
-
-
-def ordinal_words(n):
-    """'twenty-first', 'third', 'one hundredth'."""
-    words = number_words(n)
-    head, sep, last = words.rpartition(" ")
-    prefix, hyphen, last = last.rpartition("-")
-    if last in ORDINAL_WORDS:
-        last = ORDINAL_WORDS[last]
-    elif last.endswith("y"):
-        last = last[:-1] + "ieth"
-    else:
-        last += "th"
-    return head + sep + prefix + hyphen + last
-
-
-def digits_words(digits):
-    """Read digit by digit, as for phone numbers: '911' -> 'nine one one'."""
-    return " ".join(DIGIT_WORDS[d] for d in digits if d in DIGIT_WORDS)
-
-
-def amount_words(raw):
-    """Words for a written amount: '1,500' -> 'one thousand five hundred',
-    '2.5' -> 'two point five', '.5' -> 'point five', '007' -> 'zero zero seven'."""
-    raw = raw.replace(",", "")
-    whole, dot, fraction = raw.partition(".")
-    if len(whole) > 1 and whole.startswith("0"):
-        words = digits_words(whole)
-    else:
-        words = number_words(int(whole)) if whole else ""
-    if dot and fraction:
-        words = (words + " point " if words else "point ") + digits_words(fraction)
-    return words
+from .numbers import ONES, amount_words, digits_words, number_words, ordinal_words
+from .sentences import join_lines
 
 
 def _is_one(raw):
@@ -263,15 +206,6 @@ def _phone(match):
     return ", ".join(digits_words(group) for group in re.findall(r"\d+", match.group(0)))
 
 
-def _sentences_from_lines(text):
-    """A list or several lines become sentences, so they are not run together."""
-    lines = [line.strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    if len(lines) < 2:
-        return " ".join(lines)
-    return " ".join(line if line[-1] in ".!?:;," else line + "." for line in lines)
-
-
 def for_speech(text):
     """The words to speak for `text`: numbers, units and abbreviations spelled out
     the way a coach would say them. Idempotent: for_speech(for_speech(t)) == for_speech(t)."""
@@ -279,7 +213,7 @@ def for_speech(text):
         return ""
     for pattern, replacement in MARKDOWN:
         text = pattern.sub(replacement, text)
-    text = _sentences_from_lines(text)
+    text = join_lines(text)
     for pattern, replacement in WORDS:
         text = pattern.sub(replacement if replacement is not None else _time_of_day, text)
     text = PHONE.sub(_phone, text)

@@ -1,0 +1,1 @@
+"""Text for the ear: one place for each text job."""

@@ -1,0 +1,134 @@
+"""Query repair: what speech recognition heard → what the caller meant."""
+
+import re
+
+import pytest
+
+from fitness_voice import lang
+from fitness_voice.lang import LanguageDataError
+from fitness_voice.retrieval import normalize_query
+from fitness_voice.retrieval.query import DATA_NAME, compile_query_repair
+
+
+@pytest.mark.parametrize("heard, meant", [
+    ("How many reps for SQUADS", "how many reps for squats"),
+    ("is creating safe", "is creatine safe"),
+    ("creating a workout plan", "creating a workout plan"),
+    ("um how do you do a bur pee", "how do you do a burpee"),
+    ("what's a dead lift", "what's a deadlift"),
+    ("is a hit workout good for fat loss", "is a hiit (high intensity interval training) "
+                                           "workout good for fat loss"),
+    ("i hit a plate oh", "i hit a plateau"),
+    ("what's a dee load week", "what's a deload week"),
+    ("my program says rpe eight", "my program says rpe (rate of perceived exertion) eight"),
+    ("what is zone to cardio", "what is zone 2 cardio"),
+    ("do i need to worm up", "do i need to warm up"),
+])
+def test_common_speech_recognition_slips_are_undone(heard, meant):
+    assert normalize_query(heard) == meant
+
+
+# One question per slip of the English data (test_every_slip_has_a_case checks that).
+SLIPS = [
+    ("how deep should my squad be", "how deep should my squat be"),
+    ("can women take creatin", "can women take creatine"),
+    ("way protein or casein", "whey protein or casein"),
+    ("dead lifts", "deadlifts"),
+    ("kettle bell swings", "kettlebell swings"),
+    ("dumb bells at home", "dumbbells at home"),
+    ("bar bell rows", "barbell rows"),
+    ("berpees every day", "burpees every day"),
+    ("glue bridges for back pain", "glute bridges for back pain"),
+    ("goblin squats", "goblet squats"),
+    ("plunks for core", "planks for core"),
+    ("lounges hurt my knee", "lunges hurt my knee"),
+    ("lunches for legs", "lunges for legs"),
+    ("dad bugs", "dead bugs"),
+    ("roman ian deadlift", "romanian deadlift"),
+    ("h i i t sessions", "hiit (high intensity interval training) sessions"),
+    ("is hit worth it", "is hiit (high intensity interval training) worth it"),
+    ("d-load week", "deload week"),
+    ("re load weeks", "deload weeks"),
+    ("zone two runs", "zone 2 runs"),
+    ("v o 2 max", "vo2 max"),
+    ("our p e", "rpe (rate of perceived exertion)"),
+    ("car dio", "cardio"),
+    ("ham strings", "hamstrings"),
+    ("worming up", "warm up"),
+    ("electro light drinks", "electrolytes drinks"),
+    ("hobbits", "habits"),
+    ("plateaux", "plateau"),
+    ("push pull spit", "push pull split"),
+    ("cat cal stretch", "cat cow stretch"),
+    ("lose wait", "lose weight"),
+    ("five k plan", "5k plan"),
+    ("ten k", "10k"),
+]
+
+
+@pytest.mark.parametrize("heard, meant", SLIPS)
+def test_each_slip(heard, meant):
+    assert normalize_query(heard) == meant
+
+
+def test_every_slip_has_a_case():
+    rules = lang.data(DATA_NAME, "en")["slips"]
+    untested = [rule["heard"] for rule in rules
+                if not any(re.search(rule["heard"], heard) for heard, _ in SLIPS)]
+    assert untested == []
+
+
+@pytest.mark.parametrize("heard, meant", [
+    # The everyday word stays where it makes sense.
+    ("creating habits that last", "creating habits that last"),
+    ("glue is sticky", "glue is sticky"),
+    ("i hit the gym", "i hit the gym"),
+    # Filler sounds go, with the comma or full stop after them; words that start alike stay.
+    ("uh, um. what's er an erm hmmm plank", "what's an plank"),
+    ("umbrella and hummus", "umbrella and hummus"),
+    # Case and spacing do not matter.
+    ("Ah  SQUADS   ", "squats"),
+    ("", ""),
+    # Abbreviations are kept and explained.
+    ("amrap or emom", "amrap (as many reps as possible) or emom (every minute on the minute)"),
+    ("bcaas", "bcaas (branched chain amino acids)"),
+    ("what's a 1rm", "what's a 1rm (one rep max)"),
+    ("tdee and bmr", "tdee (total daily energy expenditure) and bmr (basal metabolic rate)"),
+])
+def test_what_is_left_alone_and_what_is_explained(heard, meant):
+    assert normalize_query(heard) == meant
+
+
+# -- the data file is checked when it is compiled ----------------------------------------
+
+GOOD = {"fillers": ["um+"], "slips": [{"heard": r"\bsquad(s?)\b", "meant": r"squat\1"}],
+        "abbreviations": {"rpe": "rate of perceived exertion"}}
+
+
+def test_a_good_vocabulary_compiles():
+    repair = compile_query_repair(GOOD)
+    assert repair("um SQUADS and rpe") == "squats and rpe (rate of perceived exertion)"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"fillers": []}, "'fillers' must be a list"),
+    ({"fillers": ["um+", ""]}, "'fillers' must be a list"),
+    ({"fillers": ["(um"]}, "not a valid pattern"),
+    ({"slips": []}, "'slips' must be a list"),
+    ({"slips": {"squad": "squat"}}, "'slips' must be a list"),
+    ({"slips": [{"heard": r"\bsquad\b"}]}, "a slip must be"),
+    ({"slips": [{"heard": r"\bsquad\b", "meant": "squat", "note": "x"}]}, "a slip must be"),
+    ({"slips": [{"heard": "squad(", "meant": "squat"}]}, "not a valid pattern"),
+    ({"slips": [{"heard": r"\bsquad(s?)\b", "meant": r"squat\2"}]}, "names a group"),
+    ({"abbreviations": {}}, "'abbreviations' must map"),
+    ({"abbreviations": {"RPE": "rate of perceived exertion"}}, "'abbreviations' must map"),
+    ({"abbreviations": {"rpe": ""}}, "'abbreviations' must map"),
+])
+def test_a_broken_vocabulary_is_refused(change, message):
+    with pytest.raises(LanguageDataError, match=message):
+        compile_query_repair({**GOOD, **change}, "en/retrieval/misheard.yaml")
+
+
+def test_a_vocabulary_that_is_not_a_mapping_is_refused():
+    with pytest.raises(LanguageDataError, match="expected a mapping"):
+        compile_query_repair(["squad"])

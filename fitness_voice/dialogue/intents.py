@@ -13,23 +13,16 @@ import threading
 from dataclasses import dataclass
 
 from .. import lang
+from ..text import vocab
 
 log = logging.getLogger(__name__)
 
-# Farewell phrases: the whole line ("okay thanks, that's all for today, bye") or its
-# end ("I'm off to the gym now, see ya").
+# A farewell at the end of a line ("I'm off to the gym now, see ya", "okay thanks,
+# that's all for today, bye"); a whole-line goodbye is text.vocab's.
 _FAREWELL = (r"(?:bye(?: bye)?|goodbye|good bye|"
              r"see (?:you|ya)(?: later| soon| next time| next week| tomorrow| then)?|"
              r"talk (?:to you )?(?:later|soon)|speak (?:to you )?soon|catch you later|"
              r"later coach|have a good (?:one|day|night))")
-_DONE = r"(?:that'?s all|that is all|that'?s it|that'?s everything|hang up|i'?m done|" \
-        r"we'?re done|end (?:the )?call|i have to go|i'?ve got to go|i gotta go)"
-_LEAD_IN = r"(?:ok(?:ay)?|alright|all right|right|great|cool|perfect|thanks?(?: you)?|cheers|" \
-           r"so|well|oh)"
-_TAIL = r"(?:for now|for today|now|then|thanks?|thank you|coach|again|so much|for (?:the|your) " \
-        r"help|bye|goodbye)"
-GOODBYE = re.compile(
-    rf"^(?:{_LEAD_IN}\s+)*(?:{_FAREWELL}|{_DONE})(?:\s+(?:{_TAIL}|{_FAREWELL}|{_DONE}))*$")
 ENDS_WITH_FAREWELL = re.compile(rf"\b{_FAREWELL}(?:\s+(?:coach|then|now|for now|mate))*$")
 QUESTION = re.compile(
     r"\?|^(how|what|why|when|where|which|who|should|can|could|would|will|is|are|am|do|does|"
@@ -55,11 +48,6 @@ DESCRIBES_A_PROBLEM = re.compile(
 # Words for another time: "I'll do my workout later" does not ask to start one now.
 NOT_NOW = re.compile(r"\b(?:later|tomorrow|tonight|yesterday|last|earlier|next (?:week|time)|"
                      r"this (?:evening|afternoon))\b")
-SKIP = re.compile(r"^(skip|no thanks?|nope|rather not|never ?mind|pass|not now|later|no)\b",
-                  re.IGNORECASE)
-REPEAT = re.compile(r"\b(repeat( that| it)?|say (that|it) again|what did you say|come again|"
-                    r"pardon|one more time|didn'?t (catch|get) that)\b", re.IGNORECASE)
-SLOWER = re.compile(r"\b(slower|slow down|too fast)\b", re.IGNORECASE)
 ABOUT_ME = re.compile(r"\bwhat do you (know|remember) about me\b|"
                       r"\bwhat have you (got|saved) on me\b|\bwhat'?s my profile\b|"
                       r"\bdo you (know|remember) who i am\b|\bdo you remember me\b",
@@ -74,10 +62,6 @@ FORGET_ME = re.compile(r"\b(forget (me|everything|all about me|about me)|delete 
 FORGET_FIELD = re.compile(r"\bforget (?:about |what i (?:said|told you) about )?my "
                           r"(knee|back|shoulder|wrist|ankle|hip|neck|injury|goal|equipment)\b",
                           re.IGNORECASE)
-YES = re.compile(r"^(yes|yeah|yep|yup|sure|please do|do it|correct|that'?s right|go ahead|"
-                 r"ok(ay)?|absolutely|definitely|of course|right|go on|please)\b", re.IGNORECASE)
-NO = re.compile(r"^(no|nope|nah|not really|don'?t|do not|keep|leave it|never ?mind|wrong)\b",
-                re.IGNORECASE)
 HELP = re.compile(r"^(?:(?:so|okay|ok|um|uh|well|and|hey|hi|coach)\s+)*"
                   r"(?:what (?:can|do) you (?:even |actually |really )?(?:do|help(?: me)? with|"
                   r"know about|cover)|what is this(?: service| line| number| thing)?|"
@@ -96,6 +80,10 @@ GREETING = re.compile(r"^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|ev
 HOW_ARE_YOU = re.compile(r"^(?:(?:hi|hello|hey)(?:\s+coach)?\s+)?(?:how are you|how'?s it going|"
                          r"how are you doing|how are things|how'?s your day(?: going)?|"
                          r"how have you been)(?:\s+(?:doing|today|coach|then))*$")
+
+# A yes, a no or "say that again" is short: "yes please, go ahead".
+MAX_ANSWER_WORDS = 8
+MAX_FAREWELL_WORDS = 14
 
 # What callers say that the safety check answers most often: their replies are
 # rendered ahead of a call so they play at once when needed.
@@ -137,11 +125,32 @@ def is_question(text):
 
 
 def is_goodbye(text):
-    said = words(text)
-    if GOODBYE.match(said):
+    """Whether the line ends the call: a goodbye and nothing else ("okay, bye for now"),
+    or a statement that ends with a farewell ("I'm off to the gym now, see ya")."""
+    if vocab.is_goodbye(text):
         return True
+    said = words(text)
     return bool(ENDS_WITH_FAREWELL.search(said)) and not is_question(text) and \
-        len(said.split()) <= 14
+        len(said.split()) <= MAX_FAREWELL_WORDS
+
+
+def is_yes(text):
+    """A short yes to the coach's own question ("yes", "yeah, go ahead"), not a new question."""
+    said = words(text)
+    rest = said.split(" ", 1)[1] if " " in said else ""
+    return vocab.is_yes(text) and len(said.split()) <= MAX_ANSWER_WORDS and \
+        not is_question(rest)
+
+
+def is_no(text):
+    """A short no ("no", "nope, keep it")."""
+    return (vocab.is_no(text) or vocab.is_skip(text)) and \
+        len(words(text).split()) <= MAX_ANSWER_WORDS
+
+
+def is_skip(text):
+    """"Skip", "no thanks", "rather not": passing on the coach's question."""
+    return (vocab.is_skip(text) or vocab.is_no(text)) and len(words(text).split()) <= 4
 
 
 def first_pass(text):
@@ -155,8 +164,11 @@ def first_pass(text):
         return None
     if is_goodbye(text):
         return "goodbye"
-    if (REPEAT.search(said) or SLOWER.search(said)) and len(said.split()) <= 8:
-        return "slower" if SLOWER.search(said) else "repeat"
+    if len(said.split()) <= MAX_ANSWER_WORDS:
+        if vocab.is_slower(said):
+            return "slower"
+        if vocab.is_repeat(said):
+            return "repeat"
     if HELP.match(said):
         return "help"
     if THANKS.match(said):

@@ -22,18 +22,15 @@ from .intents import (
     FORGET_ME,
     MY_GOAL,
     MY_NAME,
-    NO,
     NOT_NOW,
-    SKIP,
-    YES,
     first_pass,
     is_goodbye,
+    is_no,
     is_question,
+    is_skip,
+    is_yes,
     words,
 )
-
-# A yes or no to the coach's own question is short: "yes please, go ahead".
-MAX_ANSWER_WORDS = 8
 
 
 def safety_check(providers, turn, text):
@@ -75,9 +72,9 @@ def forget_confirmation(providers, turn, text):
         return None
     turn.state.confirm_forget = False
     lines = lang.catalogue()
-    if says_yes(text):
+    if is_yes(text):
         return Reply(lines["dialogue.forgotten"], kind="forget", action="forget")
-    if says_no(text):
+    if is_no(text):
         return Reply(lines["dialogue.kept"], kind="forget-cancelled")
     return None
 
@@ -94,10 +91,10 @@ def rename_confirmation(providers, turn, text):
         return None
     turn.state.pending_name = None
     lines = lang.catalogue()
-    if says_yes(text):
+    if is_yes(text):
         return Reply(lines.say("dialogue.renamed", name=pending), kind="memory",
                      profile_updates={"name": pending})
-    if says_no(text):
+    if is_no(text):
         return Reply(lines.say("dialogue.name_kept", name=turn.caller.name), kind="memory")
     return None
 
@@ -106,7 +103,7 @@ def more_offer(providers, turn, text):
     """"Yes" to "Want to hear more?": the rest of the last answer."""
     offered = _more_hint()
     last = turn.state.last_reply or ""
-    if not offered or not last.endswith(offered) or not says_yes(text):
+    if not offered or not last.endswith(offered) or not is_yes(text):
         return None
     return grounded.grounded_answer(providers, turn, "tell me more")
 
@@ -118,7 +115,7 @@ def intake(providers, turn, text):
     if state.intake is None:
         return None
     lines = lang.catalogue()
-    if SKIP.match(text) and len(text.split()) <= 4:
+    if is_skip(text):
         state.intake = None
         return Reply(lines["dialogue.no_problem"], kind="intake")
     if is_question(text) or first_pass(text) or _memory_command(text):
@@ -316,18 +313,6 @@ HANDLERS = {
     "off_topic": _line("off_topic"),
     "complaint": _line("complaint"),
 }
-
-
-def says_yes(text):
-    """A short yes to the coach's question ("yes", "yeah go ahead"), not a new question."""
-    said = words(text)
-    return bool(YES.match(said)) and len(said.split()) <= MAX_ANSWER_WORDS \
-        and not is_question(said.split(" ", 1)[1] if " " in said else "")
-
-
-def says_no(text):
-    said = words(text)
-    return bool(NO.match(said) or SKIP.match(said)) and len(said.split()) <= MAX_ANSWER_WORDS
 
 
 def _memory_command(text):

@@ -37,7 +37,12 @@ QUESTION_INSIDE = re.compile(
     r"\b(?:should|can|could|would|will|is|are) my\b|"
     r"\b(?:should|can|could|would|will|is|are) it\b|"
     r"\bi (?:want|need|'?d like|would like) to know\b|\bi (?:wonder|was wondering)\b|"
-    r"\b(?:tell me|any (?:tips|advice|ideas)|is it (?:ok|okay|safe|bad|normal|fine))\b")
+    r"\b(?:tell me|any (?:tips|advice|ideas)|is it (?:ok|okay|safe|bad|normal|fine))\b|"
+    # A request is a question too: "I've got a bad knee, give me some leg exercises".
+    r"\b(?:give me|show me|suggest|recommend|help me|teach me|talk me through)\b|"
+    r"\b(?:want|need|looking for|after|like) (?:a |an |some |any |good |new |easy |simple )?"
+    r"(?:exercises?|workouts?|routine|program(?:me)?|stretch(?:es)?|ideas?|moves?|tips|advice|"
+    r"help|something)\b")
 # A caller describing a problem is asking for help with it, question or not: "my
 # shins are killing me", "my lower back has been sore since Monday".
 DESCRIBES_A_PROBLEM = re.compile(

@@ -87,6 +87,8 @@ def extract_name(text, bare=False):
         match = pattern.search(said) if pattern is NAME else pattern.match(said)
         if match:
             first, second = match.group(1), match.group(2)
+            if first.lower().rstrip(".") in not_names().titles and second:
+                first, second = second, None
             if not looks_like_name(first) or (second and not looks_like_name(second)):
                 return None
             return _capitalised(first)
@@ -114,24 +116,25 @@ class NotNames:
     words: frozenset
     endings: tuple
     names_with_endings: frozenset
+    titles: frozenset
 
 
 @functools.cache
 def _not_names(language):
     raw = lang.data("dialogue/not_names", language)
-    special = {"endings", "names_with_those_endings"}
+    special = {"endings", "names_with_those_endings", "titles"}
     found = set()
     for group, listed in raw.items():
         _check_words(group, listed)
         if group not in special:
             found.update(listed)
-    for key in special:
+    for key in sorted(special):
         if key not in raw:
             raise lang.LanguageDataError(f"dialogue/not_names: no {key!r} list")
     if len(found) < 200:
         raise lang.LanguageDataError("dialogue/not_names: expected a few hundred words")
-    return NotNames(frozenset(found), tuple(raw["endings"]),
-                    frozenset(raw["names_with_those_endings"]))
+    return NotNames(frozenset(found | set(raw["titles"])), tuple(raw["endings"]),
+                    frozenset(raw["names_with_those_endings"]), frozenset(raw["titles"]))
 
 
 def not_names(language=None):

@@ -20,6 +20,10 @@ from fitness_voice.retrieval.examples import ExampleClassifier
     ("hi I'm Maria and I want to know how often I should run", True),
     ("any tips for sleeping better", True),
     ("protein?", True),
+    # A request is a question too.
+    ("I've got a bad knee, give me some leg exercises", True),
+    ("I have resistance bands and want a routine for my back", True),
+    ("I'd like some tips for running in the heat", True),
     ("I have a bad knee", False),
     ("I want to lose weight", False),
     ("I'm Sam", False),

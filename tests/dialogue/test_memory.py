@@ -133,14 +133,19 @@ def test_the_not_names_vocabulary_is_a_few_hundred_words():
 
 
 @pytest.mark.parametrize(("data", "error"), [
-    ({"feelings": ["tired", True], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+    ({"feelings": ["tired", True], "endings": ["ing"], "names_with_those_endings": ["ming"],
+      "titles": ["dr"]},
      "quote yes"),
-    ({"feelings": ["Tired"], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+    ({"feelings": ["Tired"], "endings": ["ing"], "names_with_those_endings": ["ming"],
+      "titles": ["dr"]},
      "lowercase word"),
-    ({"feelings": ["tired", "tired"], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+    ({"feelings": ["tired", "tired"], "endings": ["ing"], "names_with_those_endings": ["ming"],
+      "titles": ["dr"]},
      "twice"),
-    ({"feelings": ["tired"], "names_with_those_endings": ["ming"]}, "no 'endings'"),
-    ({"feelings": ["tired"], "endings": ["ing"], "names_with_those_endings": ["ming"]},
+    ({"feelings": ["tired"], "names_with_those_endings": ["ming"], "titles": ["dr"]},
+     "no .endings."),
+    ({"feelings": ["tired"], "endings": ["ing"], "names_with_those_endings": ["ming"],
+      "titles": ["dr"]},
      "a few hundred"),
 ])
 def test_a_broken_not_names_file_stops_the_app(monkeypatch, data, error):
@@ -164,3 +169,13 @@ def test_a_broken_not_names_file_stops_the_app(monkeypatch, data, error):
 ])
 def test_a_goal_in_the_callers_own_words(line, goal):
     assert memory.goal_in_own_words(line) == goal
+
+
+@pytest.mark.parametrize(("line", "bare", "name"), [
+    ("it's Dr Patel", True, "Patel"),
+    ("this is Mrs Jones speaking", False, "Jones"),
+    ("Dr", True, None),
+    ("I'm grand thanks", False, None),
+])
+def test_titles_are_not_names(line, bare, name):
+    assert memory.extract_name(line, bare=bare) == name

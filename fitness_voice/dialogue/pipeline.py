@@ -120,7 +120,8 @@ class Pipeline:
         lines = lang.catalogue()
         own = [lines[f"dialogue.{key}"] for key in (
             "intro", "intake_done", "no_problem", "confirm_forget", "forgotten", "kept",
-            "nothing_to_repeat")]
+            "nothing_to_repeat", "small_talk", "thanks", "capabilities", "off_topic",
+            "complaint", "name_unknown", "goal_unknown")]
         own.append(f"{lines['dialogue.welcome_back']} {lines['dialogue.what_today']}")
         safety_lines = [safety.classify(example, **self.providers.safety_lines).reply
                         for example in SAFETY_EXAMPLES]

@@ -343,3 +343,35 @@ def test_with_an_llm_the_stages_take_only_what_they_are_sure_of(coach, with_llm,
                                                                 situation, who, stage):
     answered_by, reply, _ = answered(coach, line, situation, who, pipeline=with_llm)
     assert answered_by == stage, reply.text
+
+
+@pytest.fixture
+def llm_coach(make_app, openai_server):
+    app = make_app(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=openai_server.base_url,
+                   OPENAI_TIMEOUT=5.0)
+    return app.extensions["fitness_voice"].coach
+
+
+def test_with_openai_the_model_gets_the_whole_line_with_its_facts(llm_coach, openai_server):
+    openai_server.reply_text = "Try glute bridges and side-lying leg raises."
+    line = "my knee is sore what leg exercise can I do lying down"
+    stage, reply = llm_coach.pipeline.answering_stage(turn(line, caller=caller("Kim")))
+    assert stage.name == "grounded-answer" and reply.details["source"] == "openai"
+    assert reply.text == "Try glute bridges and side-lying leg raises."
+    assert line in str(openai_server.requests[-1]["messages"][-1]["content"])
+    assert reply.profile_updates == {"injuries": "knee"}
+
+
+@pytest.mark.parametrize(("who", "told", "stored"), [
+    (caller("Alex"), {"name": "Sam"}, {}),  # a known caller is not renamed by the model
+    (caller(), {"name": "Sam"}, {"name": "Sam"}),
+    (caller(), {"name": "useless"}, {}),  # nor given a name that is not one
+    (caller(), {"goal": "build muscle", "mood": "happy"}, {"goal": "build muscle"}),
+])
+def test_with_openai_what_the_model_learns_is_checked(llm_coach, openai_server, who, told,
+                                                      stored):
+    openai_server.mode, openai_server.tool_arguments = "tool_call", told
+    openai_server.reply_text = "Sounds good. Let's get started."
+    reply = llm_coach.pipeline.answer(turn("so how should I start", caller=who))
+    assert reply.details["source"] == "openai"
+    assert reply.profile_updates == stored

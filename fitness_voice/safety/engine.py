@@ -72,6 +72,9 @@ def apply(rule, text, rules):
 def _ruled_out(rule, text, match, cues):
     if rule.cues and cues.cancel(text, match.start(), rule.cues):
         return True
+    if rule.with_text and not rule.with_text.search(
+            f"{text[:match.start()]} {text[match.end():]}"):
+        return True
     if rule.unless_before and rule.unless_before.search(text[:match.start()]):
         return True
     return bool(rule.unless_after and rule.unless_after.match(text[match.end():]))

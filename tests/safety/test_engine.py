@@ -99,6 +99,27 @@ def test_priority(text, category):
     assert classify(text).category == category
 
 
+@pytest.mark.parametrize("aside, category", [
+    # Anything about the body, exercise, food, sleep, recovery, health habits or a gym
+    # goes to the answer, even beside an off-topic word.
+    ("my knee aches", Category.SAFE),
+    ("I want to eat better", Category.SAFE),
+    ("I slept badly", Category.SAFE),
+    ("I'm going to the gym", Category.SAFE),
+    ("I'm so stressed", Category.SAFE),
+    ("I want to quit smoking", Category.SAFE),
+    ("should I cycle in", Category.SAFE),
+    ("I'm on my period", Category.SAFE),
+    # ... and nothing else does.
+    ("I'm going to the shops", Category.OFF_TOPIC),
+    ("I have a meeting at nine", Category.OFF_TOPIC),
+])
+def test_off_topic_only_takes_lines_with_nothing_in_scope(aside, category):
+    for off_topic in ("what's the weather tomorrow", "who won the game last night",
+                      "can you help me with my code"):
+        assert classify(f"{off_topic}, {aside}").category is category, off_topic
+
+
 def test_empty_and_noise_are_safe():
     for text in ("", "   ", "...", "um", "\U0001F4AA"):
         verdict = classify(text)

@@ -3,6 +3,10 @@ what the coach is about to say, checked before it is spoken.
 
 - `classify(text)` sorts one caller utterance into a `Category` and gives the
   spoken reply for it. Red flags and crisis statements stop the workout.
+- `use_semantic(embedder)` (the factory calls it) adds the semantic check
+  (semantic.py): a line the rules let through that is clearly nearest to the
+  labelled red flags or crisis lines is one too. Without it, classify is the
+  rules alone.
 - `check_reply(text)` looks at a reply (from the LLM or the grounded responder)
   and returns a safe replacement when it diagnoses, gives a medication dose or a
   very low calorie target, or leaks its instructions.
@@ -53,9 +57,11 @@ from .engine import classify
 from .normalise import normalise
 from .output import check_reply
 from .rules import rule_set
+from .semantic import SemanticCheck, use_semantic
 from .verdict import Category, Verdict
 
-__all__ = ["Category", "Verdict", "check_reply", "classify", "load", "normalise"]
+__all__ = ["Category", "SemanticCheck", "Verdict", "check_reply", "classify", "load",
+           "normalise", "use_semantic"]
 
 
 def load(language=None):

@@ -86,7 +86,10 @@ class AdviceWords:
     context: re.Pattern
     exercise_names: re.Pattern
     instead: re.Pattern
+    needs_target: re.Pattern
+    at_home: re.Pattern
     targets: tuple  # ((name, pattern), ...)
+    activities: tuple  # ((target name, pattern), ...): what a warm-up or stretch is for
     positions: tuple
     kinds: tuple
 
@@ -102,8 +105,11 @@ def _words(language):
     return AdviceWords(
         asks=listed("asks"), not_asks=listed("not_asks"), context=listed("context"),
         exercise_names=data.pattern("exercise_names"), instead=listed("instead"),
+        needs_target=data.pattern("needs_target"), at_home=listed("at_home"),
         targets=tuple((name, data.pattern(f"targets.{name}"))
                       for name in data.names("targets", TARGETS)),
+        activities=tuple((name, data.pattern(f"activities.{name}"))
+                         for name in data.names("activities", ("legs", "upper body"))),
         positions=tuple((name, data.pattern(f"positions.{name}"))
                         for name in data.names("positions", POSITIONS)),
         kinds=tuple((name, data.pattern(f"kinds.{name}")) for name in data.names("kinds", KINDS)))
@@ -125,6 +131,7 @@ class Question:
     level_filter: str | None = None  # said now or known: nothing above it
     position: str | None = None  # a POSITIONS key
     kind: str | None = None  # None (workout moves), "warmup" or "stretch"
+    for_activity: bool = False  # the target is what the warm-up or stretch is for
     minutes: int | None = None  # said now
     excluded: frozenset = frozenset()  # slugs the caller wants something instead of
     request: dict = field(default_factory=dict)  # parse_request's reading, for a session
@@ -148,15 +155,21 @@ def read_question(text, profile=None, exercises=()):
     # A body part named with a complaint is a limitation, not a target; but what is
     # stiff or tight is what a stretch is for.
     target = _target(lowered, [] if kind == "stretch" else _complaint_parts(lowered))
+    for_activity = target is None and kind is not None
+    if for_activity:
+        target = _first(said.activities, lowered)
     minutes = parse_minutes(lowered)
     requests_words = vocabulary()
     no_equipment = bool(requests_words.no_equipment.search(lowered))
     named_kit = [] if no_equipment else _kit_named(lowered)
     level_said = any(p.search(lowered) for p, _ in requests_words.levels) or bool(
         requests_words.easier.search(lowered) or requests_words.harder.search(lowered))
-    has_context = any((said.context.search(lowered), target, position, kind, minutes,
-                       named_kit, no_equipment, level_said, excluded and instead))
-    if not has_context:
+    named_place = any((target, position, kind, named_kit, no_equipment, excluded and instead))
+    if said.needs_target.search(lowered) and not (target or position or kind or named_kit):
+        return None  # "what exercise is safe when pregnant": the knowledge base advises
+    if requests_words.hurt.search(lowered) and not (named_place or said.context.search(lowered)):
+        return None  # "my shins are killing me, what do I do": about the pain
+    if not (named_place or said.context.search(lowered) or minutes or level_said):
         return None
     if target is None and excluded:
         target = _target_of(excluded, exercises)
@@ -167,7 +180,8 @@ def read_question(text, profile=None, exercises=()):
         target=target, focus=focus, equipment=equipment, equipment_said=named_kit,
         no_equipment=no_equipment, limitations=list(request["limitations"]),
         level=request["level"], level_filter=request["level"] if known_level else None,
-        position=position, kind=kind, minutes=minutes, excluded=frozenset(excluded),
+        position=position, kind=kind, for_activity=bool(for_activity and target),
+        minutes=minutes, excluded=frozenset(excluded),
         request={**request, "focus": focus})
 
 
@@ -480,6 +494,47 @@ def muscles_worked(picks, question, most=2):
     return [m for m, _ in sorted(counts.items(), key=lambda item: -item[1])][:most]
 
 
+# --- after the suggestions ----------------------------------------------------------------
+
+def named_among(text, picks):
+    """The suggested exercises a follow-up names ("how do I do a swing"), best match first."""
+    lowered = normalize_text(text)
+    named = _named(lowered, picks)
+    if not named:
+        for ex in picks:  # one word of the name will do: "the swing", "the bridges"
+            title_words = normalize_text(ex.get("title")).replace("-", " ").split()
+            if any(re.search(rf"\b{re.escape(w)}(e?s)?\b", lowered) for w in title_words
+                   if len(w) > 3 and w not in _LOAD_WORDS):
+                named.add(ex["slug"])
+    return [ex for ex in picks if ex["slug"] in named]
+
+
+_LOAD_WORDS = {"dumbbell", "dumbbells", "kettlebell", "barbell", "band", "resistance", "with",
+               "single", "knee", "wall"}
+
+
+def asks_about_kit(text):
+    return words().at_home.search(normalize_text(text)) is not None
+
+
+def variations(picks, by_slug, direction, question_limits=(), equipment=()):
+    """The next harder (or easier) version of each pick the library has and the
+    caller may do."""
+    from .selection import is_allowed
+    found = []
+    for ex in picks:
+        slug, seen = ex.get(direction), {ex["slug"]}
+        while slug and slug in by_slug and slug not in seen:
+            candidate = by_slug[slug]
+            if is_allowed(candidate, set(equipment), set(question_limits), None):
+                found.append(candidate)
+                break
+            seen.add(slug)
+            slug = candidate.get(direction)
+    return list(dict.fromkeys(ex["slug"] for ex in found)) and [
+        by_slug[slug] for slug in dict.fromkeys(ex["slug"] for ex in found)]
+
+
 # --- saying it -------------------------------------------------------------------------
 
 def spoken_name(exercise, plurals=None):
@@ -488,7 +543,10 @@ def spoken_name(exercise, plurals=None):
     if exercise.get("slug") in plurals:
         return plurals[exercise["slug"]]
     title = normalize_text(exercise.get("title") or exercise.get("slug", "").replace("-", " "))
-    title, joined, rest = title.partition(" with ")  # "romanian deadlift with dumbbells"
+    # "romanian deadlift with dumbbells", "chest stretch in a doorway": the noun before
+    # the phrase takes the plural.
+    phrase = re.match(r"(.*?) ((?:with|in|on|against|at) .*)$", title)
+    title, tail = (phrase.group(1), f" {phrase.group(2)}") if phrase else (title, "")
     head, _, last = title.rpartition(" ")
     if last.endswith(("ch", "sh", "x", "ss")):
         plural = last + "es"
@@ -498,7 +556,7 @@ def spoken_name(exercise, plurals=None):
         plural = last[:-1] + "ies"
     else:
         plural = last + "s"
-    return f"{head} {plural}".strip() + (f" with {rest}" if joined else "")
+    return f"{head} {plural}".strip() + tail
 
 
 def _plurals():
@@ -517,7 +575,7 @@ def compose(lines, question, picks, rounds=None, more=None):
     if not picks:
         return lines["suggest_none"]
     moves = lines.listed([spoken_name(ex) for ex in picks])
-    about = question.target or question.kind
+    about = question.kind if question.for_activity else question.target or question.kind
     target = lines[f"target_{about.replace(' ', '_')}"] if about else None
     said_kit = question.equipment_said
     if said_kit and not any(_uses(ex, said_kit) for ex in picks):

@@ -18,7 +18,7 @@ from . import advice, planner, week
 from . import state as call_state
 from .commands import NO, YES, effort_of, pain_in, phrases
 from .prompts import WorkoutLines
-from .requests import normalize_limitations, parse_request
+from .requests import as_list, normalize_limitations, parse_request
 from .selection import is_allowed
 
 MAX_WORKOUT_SILENCES = 6
@@ -101,12 +101,63 @@ class WorkoutCoach:
         if not (self._accepts(text) or starting and parse_request(text)["focus"] is None):
             if NO.match(text) and len(text.split()) <= 3:
                 return Reply(self.lines["offer_declined"], kind="exercise-choice-declined")
-            return None
+            about = self._about_suggested(text, offer)
+            if about is not None:  # still about those moves: the offer stands
+                call_state.offer_session(turn.state, offer)
+            return about
         position = offer.get("position")
         plan = planner.plan_session(
             self.exercises, **offer["request"], chosen=offer.get("chosen") or (),
             suits=(lambda ex: advice.suits_position(ex, position)) if position else None)
         return self._begin(turn, plan)
+
+    def _about_suggested(self, text, offer):
+        """A follow-up about the moves just suggested: how to do one, whether they
+        need equipment, how to make them harder or easier; None for anything else."""
+        picks = [self.by_slug[slug] for slug in offer.get("chosen") or () if slug in self.by_slug]
+        if not picks:
+            return None
+        request = offer.get("request") or {}
+        command = self.phrases.command(text)
+        if command == "how":
+            named = advice.named_among(text, picks) or picks[:1]
+            exercise = named[0]
+            said = self.lines.say("how", exercise=exercise["title"].lower(),
+                                  cues=" ".join(as_list(exercise.get("cues"))[:2]))
+        elif advice.asks_about_kit(text):
+            said = self._kit_answer(picks)
+        elif command in ("harder", "easier"):
+            direction = "harder" if command == "harder" else "easier"
+            found = advice.variations(advice.named_among(text, picks) or picks, self.by_slug,
+                                      direction, request.get("limitations") or (),
+                                      request.get("equipment") or ())
+            if found:
+                said = self.lines.say(f"variations_{direction}", moves=self.lines.listed(
+                    [advice.spoken_name(ex) for ex in found]))
+            else:
+                said = self.lines[f"variations_none_{direction}"]
+        else:
+            return None
+        offer_line = "offer_session" if len(picks) > 1 else "offer_session_one"
+        said = said[:1].upper() + said[1:]
+        return Reply(for_speech(f"{said} {self.lines[offer_line]}"),
+                     kind="exercise-choice-follow-up", details={"exercises": offer["chosen"]})
+
+    def _kit_answer(self, picks):
+        free = [ex for ex in picks if not as_list(ex.get("equipment"))]
+        kitted = [ex for ex in picks if ex not in free]
+        names = self.lines.listed
+        if not kitted:
+            return self.lines.say("at_home_yes", moves=names([advice.spoken_name(ex)
+                                                               for ex in free]))
+        kit = names(list(dict.fromkeys(item for ex in kitted
+                                       for item in as_list(ex.get("equipment")))))
+        moves = names([advice.spoken_name(ex) for ex in kitted])
+        if not free:
+            return self.lines.say("at_home_none", moves=moves, equipment=kit)
+        return self.lines.say("at_home_some", free=names([advice.spoken_name(ex)
+                                                          for ex in free]),
+                              moves=moves, equipment=kit)
 
     # -- starting and resuming ----------------------------------------------
 

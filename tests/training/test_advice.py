@@ -94,6 +94,11 @@ def test_exercise_choice_questions_are_recognised(exercises, line):
     "what can you do",
     "what should I do differently in the heat",
     "why do my legs shake in a plank",
+    "i'm pregnant, what exercise is safe",       # the knowledge base advises groups
+    "what exercise is best during menopause",
+    "my bench has been stuck at the same weight for two months, what do i do",
+    "i just started running and my shins are killing me, what do i do",
+    "what's a good hiit workout for beginners",
 ])
 def test_other_questions_are_left_to_the_grounded_answer(coach, exercises, line):
     assert advice.read_question(line, {}, exercises) is None
@@ -277,7 +282,7 @@ def test_the_session_keeps_the_time_the_caller_said(coach):
 
 @pytest.mark.parametrize("answer, kind", [
     ("how many rounds should I do", None),     # a follow-up: the grounded answer takes it
-    ("yes but how do I do a glute bridge?", None),
+    ("yes but how much protein should I eat?", None),
     ("what about for my arms", None),
     ("no thanks", "exercise-choice-declined"),
 ])
@@ -293,3 +298,63 @@ def test_stretch_answers_offer_no_session(coach):
     reply, state = ask(coach, "what stretches can I do for my lower back")
     assert "take you through" not in reply.text
     assert call_state.session_offer(state) is None
+
+
+@pytest.mark.parametrize("line, position", [
+    ("what exercises can I do sitting at my desk", "seated"),
+    ("i can only really exercise sitting in a chair, what can i do", "seated"),
+    # sitting as the cause, not the place
+    ("what's a good stretch for tight chest muscles from sitting hunched", None),
+])
+def test_sitting_is_a_place_only_when_it_is_where_the_caller_is(exercises, line, position):
+    assert advice.read_question(line, {}, exercises).position == position
+
+
+def test_a_stretch_for_a_tight_chest_is_the_doorway_stretch(exercises):
+    question = advice.read_question(
+        "what's a good stretch for tight chest muscles from sitting hunched", {}, exercises)
+    assert "doorway-chest-stretch" in {ex["slug"] for ex in advice.choose(exercises, question)}
+
+
+@pytest.mark.parametrize("title, said", [
+    ("Glute bridge", "glute bridges"), ("Farmer carry", "farmer carries"),
+    ("Kettlebell swing", "kettlebell swings"), ("Shadow boxing", "shadow boxing"),
+    ("Dumbbell overhead press", "dumbbell overhead presses"),
+    ("Romanian deadlift with dumbbells", "romanian deadlifts with dumbbells"),
+    ("Chest stretch in a doorway", "chest stretches in a doorway"),
+    ("Arm circles", "arm circles"),
+])
+def test_names_are_said_in_the_plural(title, said):
+    assert advice.spoken_name({"slug": "x", "title": title}) == said
+
+
+# -- follow-ups about the moves suggested ---------------------------------------------------
+
+@pytest.mark.parametrize("first, follow_up, says", [
+    ("what's a good butt exercise", "can i do that at home",
+     "Yes, glute bridges, bodyweight squats and reverse lunges need no equipment, so they "
+     "work at home."),
+    ("what should i do for shoulders with dumbbells", "can i do those without weights",
+     "Knee push-ups need no equipment; overhead presses with dumbbells and dumbbell rows "
+     "need dumbbells."),
+    ("what's a good butt exercise", "how do i make it harder",
+     "To make them harder, move on to single-leg glute bridges, jump squats and forward "
+     "lunges."),
+    ("how do i train calves at home", "how do i make it harder",
+     "To make them harder, move on to single-leg calf raises."),
+    ("what can i do with a kettlebell", "how do i do a swing",
+     "For kettlebell swing: Hike the bell back between your legs. Snap your hips forward, "
+     "arms just hold on."),
+    ("what can I do for abs without equipment", "how do i make them harder",
+     "Those are the hardest versions I have, so slow the lowering down and pause at the "
+     "hardest point."),
+])
+def test_a_follow_up_about_the_moves_is_answered_and_the_offer_stands(coach, first,
+                                                                       follow_up, says):
+    _, state = ask(coach, first)
+    offered = call_state.session_offer(state)
+    reply = coach.answer_resume_offer(turn(state, follow_up), follow_up)
+    assert reply.kind == "exercise-choice-follow-up"
+    assert reply.text == f"{says} Want me to take you through them?"
+    assert call_state.session_offer(state) == offered
+    assert coach.answer_resume_offer(turn(state, "yes"), "yes").kind == "workout-start"

@@ -409,10 +409,13 @@ def choose(exercises, question, most=MOST_PICKS):
                if LEVELS.index(normalize_level(ex.get("level"))) <= wanted}
     by_slug = {ex["slug"]: ex for ex in exercises}
 
+    friendly_tags = {f"{limitation} friendly" for limitation in question.limitations}
+
     def key(item):
         points, ex = item
         pattern = ex.get("pattern") or ""
-        return (ex.get("impact") == "high", -points,
+        tags = {normalize_text(tag) for tag in as_list(ex.get("tags"))}
+        return (ex.get("impact") == "high", -points, not tags & friendly_tags,
                 order.index(pattern) if pattern in order else len(order),
                 abs(LEVELS.index(normalize_level(ex.get("level"))) - wanted),
                 _leads_to(ex, in_pool, by_slug), ex["slug"])

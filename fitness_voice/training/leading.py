@@ -223,9 +223,11 @@ class WorkoutCoach:
         workout = call_state.workout(turn.state)
         workout["silences"] = 0
         hurting = pain_in(text, self.phrases)
-        if hurting is not None:
-            return self._pain(turn.state, hurting)
         command = self.phrases.command(text)
+        if hurting is not None:
+            if command in ("stop", "goodbye"):  # "stop, my knee hurts": stop, and log why
+                return self._stop_in_pain(turn.state, hurting, command)
+            return self._pain(turn.state, hurting)
         if workout["phase"] == "effort":
             effort = effort_of(text)
             if effort is not None:
@@ -447,6 +449,19 @@ class WorkoutCoach:
         said.append(self.lines["pain_carry_on"])
         return Reply(for_speech(" ".join(said)), kind="workout-pain", effects=effects,
                      details={"pain": hurting})
+
+    def _stop_in_pain(self, state, hurting, command):
+        workout = call_state.workout(state)
+        effects = [self._logged(state, self._step(state), "pain")]
+        if workout["phase"] == "effort":
+            workout["sets_done"] = max(0, workout["sets_done"] - 1)
+        if command == "goodbye":
+            reply = self._goodbye(state)
+            reply.effects[:0] = effects
+            reply.effects[-1]["status"] = "pain"
+            return reply
+        injury = self.lines.all_of(hurting) if hurting else None
+        return self._stopped_for_pain(state, injury, effects)
 
     def _pain_said(self, current, stand_ins, injury):
         name = current.title.lower()

@@ -173,3 +173,17 @@ def test_a_question_about_pain_outside_the_workout_is_not_taken(coach):
     # With no workout, "my knee hurts" is not the workout coach's to answer.
     state = {}
     assert coach.talk(turn(state, "my knee hurts"), "my knee hurts") is None
+
+
+@pytest.mark.parametrize("line, kind, end_call", [
+    ("stop, my knee hurts", "workout-stop", False),
+    ("I want to stop, that hurts", "workout-stop", False),
+    ("bye, my knee is killing me", "workout-stop", True),
+])
+def test_stopping_in_pain_stops_and_logs_the_pain(coach, line, kind, end_call):
+    state = in_workout("set", 2, sets_done=2)
+    reply = coach.handle(turn(state, line), line)
+    assert (reply.kind, reply.end_call) == (kind, end_call)
+    assert reply.effects[0]["outcome"] == "pain" and reply.effects[0]["step_index"] == 2
+    assert reply.effects[-1] == {"type": "workout_ended", "key": "k1", "status": "pain"}
+    assert not coach.active(state)

@@ -35,6 +35,7 @@ from .selection import (
     LOWER_MUSCLES,
     UPPER_MUSCLES,
     in_focus,
+    is_allowed,
     muscles_of,
 )
 from .vocabulary import AS_WRITTEN, VocabularyFile
@@ -72,7 +73,7 @@ POSITION_ALLOWS = {
 # Equipment a place provides: a desk is a sturdy surface (incline push-ups) beside a chair.
 POSITION_KIT = {"seated": {"chair"}, "desk": {"chair", "bench"}}
 KINDS = ("warmup", "stretch")
-KIND_CATEGORIES = {"warmup": {"warmup"}, "stretch": {"cooldown", "warmup"}}
+KIND_CATEGORIES = {"warmup": {"warmup"}, "stretch": {"cooldown"}}
 MAIN = ("strength", "core", "cardio")
 MOST_PICKS = 3
 
@@ -83,6 +84,7 @@ MOST_PICKS = 3
 class AdviceWords:
     asks: re.Pattern
     not_asks: re.Pattern
+    not_asks_without_kind: re.Pattern
     context: re.Pattern
     exercise_names: re.Pattern
     instead: re.Pattern
@@ -103,7 +105,8 @@ def _words(language):
     data = VocabularyFile("training/advice", language)
     listed = functools.partial(data.pattern, template=AS_WRITTEN)
     return AdviceWords(
-        asks=listed("asks"), not_asks=listed("not_asks"), context=listed("context"),
+        asks=listed("asks"), not_asks=listed("not_asks"),
+        not_asks_without_kind=listed("not_asks_without_kind"), context=listed("context"),
         exercise_names=data.pattern("exercise_names"), instead=listed("instead"),
         needs_target=data.pattern("needs_target"), at_home=listed("at_home"),
         targets=tuple((name, data.pattern(f"targets.{name}"))
@@ -152,6 +155,8 @@ def read_question(text, profile=None, exercises=()):
     request = parse_request(text, profile)
     position = _first(said.positions, lowered)
     kind = _first(said.kinds, lowered)
+    if kind is None and said.not_asks_without_kind.search(lowered):
+        return None
     # A body part named with a complaint is a limitation, not a target; but what is
     # stiff or tight is what a stretch is for.
     target = _target(lowered, [] if kind == "stretch" else _complaint_parts(lowered))
@@ -390,11 +395,12 @@ def choose(exercises, question, most=MOST_PICKS):
     movement patterns and easier/harder chains; fewer when the library has no more
     that fit. Moves using the equipment the caller named come first."""
     scored = [(score(ex, question), ex) for ex in _pool(exercises, question)]
-    if question.kind is None and question.position and sum(p > 0 for p, _ in scored) < 2:
-        # Few workout moves where the caller is: gentle mobility moves there count too.
+    few = sum(p > 0 for p, _ in scored) < 2
+    if few and (question.kind == "stretch" or question.kind is None and question.position):
+        # Few stretches, or few workout moves where the caller is: mobility moves count too.
         scored += [(score(ex, question), ex) for ex in exercises
-                   if ex.get("category") == "warmup" and ex["slug"] not in question.excluded
-                   and allowed(ex, question)]
+                   if ex.get("category") == "warmup" and ex.get("pattern") == "mobility"
+                   and ex["slug"] not in question.excluded and allowed(ex, question)]
     best = max((points for points, _ in scored), default=0)
     if best <= 0:
         return []
@@ -523,7 +529,6 @@ def asks_about_kit(text):
 def variations(picks, by_slug, direction, question_limits=(), equipment=()):
     """The next harder (or easier) version of each pick the library has and the
     caller may do."""
-    from .selection import is_allowed
     found = []
     for ex in picks:
         slug, seen = ex.get(direction), {ex["slug"]}
@@ -534,8 +539,7 @@ def variations(picks, by_slug, direction, question_limits=(), equipment=()):
                 break
             seen.add(slug)
             slug = candidate.get(direction)
-    return list(dict.fromkeys(ex["slug"] for ex in found)) and [
-        by_slug[slug] for slug in dict.fromkeys(ex["slug"] for ex in found)]
+    return [by_slug[slug] for slug in dict.fromkeys(ex["slug"] for ex in found)]
 
 
 # --- saying it -------------------------------------------------------------------------
@@ -594,7 +598,7 @@ def compose(lines, question, picks, rounds=None, more=None):
         first = lines.say("suggest", moves=moves)
     sentences = [first]
     reasons = _reasons(lines, question, picks)
-    while len(reasons) > 1 and len(first.split()) + sum(len(r.split()) for r in reasons) > 30:
+    while len(reasons) > 1 and len(first.split()) + sum(len(r.split()) for r in reasons) > 26:
         reasons.pop()
     if more:
         kit, moves_too = more

@@ -99,6 +99,7 @@ def test_exercise_choice_questions_are_recognised(exercises, line):
     "my bench has been stuck at the same weight for two months, what do i do",
     "i just started running and my shins are killing me, what do i do",
     "what's a good hiit workout for beginners",
+    "what should i do after a workout",         # recovery, not a cool-down named
 ])
 def test_other_questions_are_left_to_the_grounded_answer(coach, exercises, line):
     assert advice.read_question(line, {}, exercises) is None
@@ -358,3 +359,13 @@ def test_a_follow_up_about_the_moves_is_answered_and_the_offer_stands(coach, fir
     assert reply.text == f"{says} Want me to take you through them?"
     assert call_state.session_offer(state) == offered
     assert coach.answer_resume_offer(turn(state, "yes"), "yes").kind == "workout-start"
+
+
+@pytest.mark.parametrize("line", ["what stretches should i do after running",
+                                  "what's a good cool down after a workout",
+                                  "give me a quick stretch"])
+def test_a_stretch_answer_names_stretches(exercises, line):
+    question = advice.read_question(line, {}, exercises)
+    picks = advice.choose(exercises, question)
+    assert len(picks) >= 2
+    assert {ex["category"] for ex in picks} <= {"cooldown"}

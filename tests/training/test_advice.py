@@ -100,6 +100,11 @@ def test_exercise_choice_questions_are_recognised(exercises, line):
     "i just started running and my shins are killing me, what do i do",
     "what's a good hiit workout for beginners",
     "what should i do after a workout",         # recovery, not a cool-down named
+    "what's a good workout song",
+    "what's a good time to work out",
+    "what's a good way to stay motivated to exercise",
+    "what's the best exercise for stress",
+    "what shoes should i wear to the gym",
 ])
 def test_other_questions_are_left_to_the_grounded_answer(coach, exercises, line):
     assert advice.read_question(line, {}, exercises) is None

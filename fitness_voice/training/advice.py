@@ -72,8 +72,10 @@ POSITION_ALLOWS = {
 }
 # Equipment a place provides: a desk is a sturdy surface (incline push-ups) beside a chair.
 POSITION_KIT = {"seated": {"chair"}, "desk": {"chair", "bench"}}
-KINDS = ("warmup", "stretch")
-KIND_CATEGORIES = {"warmup": {"warmup"}, "stretch": {"cooldown"}}
+KINDS = ("warmup", "cooldown", "stretch")
+KIND_CATEGORIES = {"warmup": {"warmup"}, "cooldown": {"cooldown"}, "stretch": {"cooldown"}}
+# How to warm up or cool down in general is the knowledge base's answer.
+ROUTINES = frozenset({"warmup", "cooldown"})
 MAIN = ("strength", "core", "cardio")
 MOST_PICKS = 3
 
@@ -160,6 +162,8 @@ def read_question(text, profile=None, exercises=()):
     # A body part named with a complaint is a limitation, not a target; but what is
     # stiff or tight is what a stretch is for.
     target = _target(lowered, [] if kind == "stretch" else _complaint_parts(lowered))
+    if kind in ROUTINES and not (target or position):
+        return None  # "what's a good warm-up before running": the knowledge base says how
     for_activity = target is None and kind is not None
     if for_activity:
         target = _first(said.activities, lowered)
@@ -396,7 +400,8 @@ def choose(exercises, question, most=MOST_PICKS):
     that fit. Moves using the equipment the caller named come first."""
     scored = [(score(ex, question), ex) for ex in _pool(exercises, question)]
     few = sum(p > 0 for p, _ in scored) < 2
-    if few and (question.kind == "stretch" or question.kind is None and question.position):
+    if few and (question.kind in ("stretch", "cooldown")
+                or question.kind is None and question.position):
         # Few stretches, or few workout moves where the caller is: mobility moves count too.
         scored += [(score(ex, question), ex) for ex in exercises
                    if ex.get("category") == "warmup" and ex.get("pattern") == "mobility"

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from fitness_voice.knowledge import load_exercises
 
 from fitness_voice.contract import CallerInfo, CallState, TurnInput
+from fitness_voice.retrieval import load_exercises
 from fitness_voice.training import advice
 from fitness_voice.training import state as call_state
 from fitness_voice.training.leading import WorkoutCoach

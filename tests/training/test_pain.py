@@ -4,9 +4,9 @@ does to the set, the plan, the log and the words."""
 from pathlib import Path
 
 import pytest
-from fitness_voice.knowledge import load_exercises
 
 from fitness_voice.contract import CallerInfo, TurnInput
+from fitness_voice.retrieval import load_exercises
 from fitness_voice.training import state as call_state
 from fitness_voice.training.commands import pain_in
 from fitness_voice.training.leading import WorkoutCoach

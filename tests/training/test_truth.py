@@ -7,12 +7,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from fitness_voice.knowledge import load_exercises
 from flask import Flask
 
 from fitness_voice.contract import CallerInfo, TurnInput
 from fitness_voice.extensions import db
 from fitness_voice.models import Caller, CallSession, Workout
+from fitness_voice.retrieval import load_exercises
 from fitness_voice.training import log, week, zones
 from fitness_voice.training import state as call_state
 from fitness_voice.training.leading import WorkoutCoach

@@ -74,7 +74,8 @@ def build_services(config, instance_path, kb):
     workouts = WorkoutCoach(retrieval.load_exercises(kb.kb_path), profile_facts=memory.extract)
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
-    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines))
+    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines,
+                                  repair=retrieval.repair_speech))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path, _script_root),

@@ -49,6 +49,9 @@ class Providers:
     workouts: object  # the workout coach
     safety_lines: dict  # {"emergency_number": ..., "crisis_line": ...}
     k: int = 3  # passages retrieved per question
+    # The caller's line with recognition slips undone (retrieval.repair_speech);
+    # turn.speech keeps the words as heard, and safety reads both.
+    repair: Callable[[str], str] = lambda text: text
 
 
 class Pipeline:
@@ -81,7 +84,7 @@ class Pipeline:
 
     def answering_stage(self, turn):
         """(the stage that answered, its reply)."""
-        text = turn.speech.strip()
+        text = self.providers.repair(turn.speech.strip())
         for stage in self.stages:
             reply = stage.answer(self.providers, turn, text)
             if reply is not None:

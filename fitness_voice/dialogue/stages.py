@@ -14,6 +14,8 @@ from .intents import ABOUT_ME, FORGET_FIELD, FORGET_ME, QUESTION, REPEAT, SKIP, 
 def safety_check(providers, turn, text):
     """Red flags, crises, injection and off-topic lines, before anything else."""
     verdict = safety.classify(turn.speech, **providers.safety_lines)
+    if verdict.category == safety.Category.SAFE and text != turn.speech.strip():
+        verdict = safety.classify(text, **providers.safety_lines)  # "my chest, uh, hurts"
     if verdict.category == safety.Category.SAFE:
         return None
     state = turn.state

@@ -81,7 +81,8 @@ def build_services(config, instance_path, kb):
     router = IntentRouter(kb.embedder.embed)
     router.classifier()
     pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
-                                  answers_with_llm=bool(config.get("OPENAI_API_KEY"))))
+                                  answers_with_llm=bool(config.get("OPENAI_API_KEY")),
+                                  repair=retrieval.repair_speech))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path, _script_root),

@@ -39,6 +39,8 @@ def safety_check(providers, turn, text):
     Runs on every line, whatever the call is waiting for: a red flag ends the
     intake and drops any question the coach was waiting on."""
     verdict = safety.classify(turn.speech, **providers.safety_lines)
+    if verdict.category == safety.Category.SAFE and text != turn.speech.strip():
+        verdict = safety.classify(text, **providers.safety_lines)  # "my chest, uh, hurts"
     if verdict.category == safety.Category.SAFE:
         return None
     state = turn.state

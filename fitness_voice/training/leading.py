@@ -89,6 +89,10 @@ class WorkoutCoach:
                                                   "position": question.position})
         return Reply(said, kind="exercise-choice", details={"exercises": slugs})
 
+    def withdraw_offer(self, state):
+        """Forget an offer to lead suggested moves (another answer was given instead)."""
+        call_state.withdraw_session_offer(state)
+
     def _accepts(self, text):
         words = text.split()
         return (len(words) <= MAX_ACCEPT_WORDS and "?" not in text

@@ -32,6 +32,8 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    if app.config.get("GATHER_HINTS") is None:
+        app.config["GATHER_HINTS"] = retrieval.gather_hints(app.config["LANGUAGE"])
     settings.check(app.config)
     lang.activate(app.config["LANGUAGE"])
     lang.catalogue()  # a broken line file stops the app here, not mid-call

@@ -32,14 +32,6 @@ def _env_bool(name, default):
     return str(_env(name, default)).strip().lower() in ("1", "true", "yes", "on")
 
 
-def default_hints(language):
-    """The <Gather hints> default: the fitness words of the language's misheard.yaml
-    (what its slips mean, and its hints), within Twilio's limits."""
-    from .retrieval.query import gather_hints  # imported here: retrieval imports config
-
-    return gather_hints(language)
-
-
 def database_url(url, instance_path):
     """Return the SQLAlchemy URL: DATABASE_URL (Heroku's postgres:// accepted) or SQLite."""
     if not url:
@@ -70,7 +62,8 @@ def from_environment():
         "GATHER_SPEECH_MODEL": _env("GATHER_SPEECH_MODEL", "phone_call"),
         "GATHER_LANGUAGE": _env("GATHER_LANGUAGE", "en-US"),
         # Words recognition should expect; default: from lang/<code>/retrieval/misheard.yaml.
-        "GATHER_HINTS": _env("GATHER_HINTS") or default_hints(_env("LANGUAGE", "en")),
+        # Unset: the factory fills in the fitness words of the language's misheard.yaml.
+        "GATHER_HINTS": _env("GATHER_HINTS"),
         "GATHER_ACTION_ON_EMPTY_RESULT": _env_bool("GATHER_ACTION_ON_EMPTY_RESULT", True),
         "MAX_MISSED_TURNS": _env_int("MAX_MISSED_TURNS", 3),
         "MIN_SPEECH_CONFIDENCE": _env_float("MIN_SPEECH_CONFIDENCE", 0.3),

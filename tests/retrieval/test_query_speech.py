@@ -200,9 +200,10 @@ def test_every_slip_gives_a_hint():
             assert " ".join(hint.split()).lower() in hints, rule
 
 
-def test_the_gather_hints_setting_defaults_to_the_data_file(monkeypatch):
+def test_the_gather_hints_setting_defaults_to_the_data_file(make_app, monkeypatch):
     monkeypatch.delenv("GATHER_HINTS", raising=False)
-    assert config.from_environment()["GATHER_HINTS"] == retrieval.gather_hints("en")
+    assert config.from_environment()["GATHER_HINTS"] is None
+    assert make_app(reset=False).config["GATHER_HINTS"] == retrieval.gather_hints("en")
     monkeypatch.setenv("GATHER_HINTS", "squat, lunge")
     assert config.from_environment()["GATHER_HINTS"] == "squat, lunge"
 

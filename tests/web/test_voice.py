@@ -80,7 +80,7 @@ def test_low_confidence_asks_once_then_takes_what_it_heard(twilio, app):
     twilio.start()
     assert "say it again" in spoken(twiml(twilio.say(1, "mumble", confidence="0.1")))
     twiml(twilio.say(2, "thank you", confidence="0.1"))
-    assert [t.kind for t in rows(app, Turn)][1:] == ["unclear", "answer"]
+    assert [t.kind for t in rows(app, Turn)][1:] == ["unclear", "thanks"]
 
 
 def test_missing_confidence_is_not_low_confidence(twilio, app):

@@ -8,7 +8,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answering, lang, retrieval, speech
+from . import answering, lang, retrieval, safety, speech
 from . import config as settings
 from .dialogue import memory
 from .dialogue.flow import CallFlow, CallFlowSettings
@@ -73,6 +73,7 @@ def build_services(config, instance_path, kb):
     responder = answering.build_responder(config, passages_of=kb.passages_of,
                                           normalize=retrieval.normalize_query)
     workouts = WorkoutCoach(retrieval.load_exercises(kb.kb_path), profile_facts=memory.extract)
+    safety.use_semantic(kb.embedder)  # the semantic check beside the safety rules
     safety_lines = {"emergency_number": config["EMERGENCY_NUMBER"],
                     "crisis_line": config["CRISIS_LINE"]}
     # Routing by meaning uses the model retrieval loaded; its examples are embedded
@@ -80,7 +81,8 @@ def build_services(config, instance_path, kb):
     router = IntentRouter(kb.embedder.embed)
     router.classifier()
     pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
-                                  answers_with_llm=bool(config.get("OPENAI_API_KEY"))))
+                                  answers_with_llm=bool(config.get("OPENAI_API_KEY")),
+                                  repair=retrieval.repair_speech))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path, _script_root),

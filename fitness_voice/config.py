@@ -9,12 +9,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # validation is never switched off. Production refuses to start with it.
 DEVELOPMENT_AUTH_TOKEN = "fitness-voice-development-token"
 
-DEFAULT_HINTS = (
-    "squat, squats, deadlift, burpee, burpees, kettlebell, HIIT, macros, "
-    "protein, creatine, lunge, lunges, plank, push-up, push-ups, pull-up, "
-    "glute bridge, dumbbell, barbell, reps, sets, cardio, warm-up, cool-down, "
-    "stretching, mobility, deload, RPE, sore, soreness, hydration, calories"
-)
+# Twilio's <Gather hints>: at most 500 phrases of at most 100 characters each,
+# comma-separated (warning 13330).
+MAX_HINTS = 500
+MAX_HINT_CHARACTERS = 100
 
 
 def _env(name, default=None):
@@ -32,6 +30,14 @@ def _env_float(name, default):
 
 def _env_bool(name, default):
     return str(_env(name, default)).strip().lower() in ("1", "true", "yes", "on")
+
+
+def default_hints(language):
+    """The <Gather hints> default: the fitness words of the language's misheard.yaml
+    (what its slips mean, and its hints), within Twilio's limits."""
+    from .retrieval.query import gather_hints  # imported here: retrieval imports config
+
+    return gather_hints(language)
 
 
 def database_url(url, instance_path):
@@ -63,7 +69,8 @@ def from_environment():
         "GATHER_SPEECH_TIMEOUT": _env("GATHER_SPEECH_TIMEOUT", "auto"),
         "GATHER_SPEECH_MODEL": _env("GATHER_SPEECH_MODEL", "phone_call"),
         "GATHER_LANGUAGE": _env("GATHER_LANGUAGE", "en-US"),
-        "GATHER_HINTS": _env("GATHER_HINTS", DEFAULT_HINTS),
+        # Words recognition should expect; default: from lang/<code>/retrieval/misheard.yaml.
+        "GATHER_HINTS": _env("GATHER_HINTS") or default_hints(_env("LANGUAGE", "en")),
         "GATHER_ACTION_ON_EMPTY_RESULT": _env_bool("GATHER_ACTION_ON_EMPTY_RESULT", True),
         "MAX_MISSED_TURNS": _env_int("MAX_MISSED_TURNS", 3),
         "MIN_SPEECH_CONFIDENCE": _env_float("MIN_SPEECH_CONFIDENCE", 0.3),
@@ -174,3 +181,7 @@ def check(config):
         raise ConfigError("the development auth token cannot be used in production")
     if production and config["SECRET_KEY"] == "development-only-secret":
         raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
+    hints = [hint.strip() for hint in str(config.get("GATHER_HINTS") or "").split(",")]
+    if len(hints) > MAX_HINTS or any(len(hint) > MAX_HINT_CHARACTERS for hint in hints):
+        raise ConfigError(f"GATHER_HINTS: Twilio takes at most {MAX_HINTS} phrases of at most "
+                          f"{MAX_HINT_CHARACTERS} characters")

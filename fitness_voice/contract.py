@@ -50,6 +50,8 @@ class CallState:
     # workouts.py (workout coach): the workout being led, and a dropped one offered back.
     workout: dict | None = None
     offer_resume: dict | None = None
+    # training (advice): the session offered after suggesting exercises, for one turn.
+    offer_session: dict | None = None
 
     # Written by older code and never read: accepted and dropped, so a writer not yet
     # updated keeps working.

@@ -39,7 +39,7 @@ def grounded_answer(providers, turn, text):
 
 
 def _answer(providers, turn, text):
-    learned = _side_facts(text, turn.caller)
+    learned = side_facts(text, turn.caller)
     started = time.perf_counter()
     found = _search(providers, _query(text, turn.history))
     timings = TurnTimings(retrieval_ms=_ms(started))
@@ -75,7 +75,7 @@ def _checked(answer):
     return safety.check_reply(answer.text, instructions=instructions)
 
 
-def _side_facts(text, caller):
+def side_facts(text, caller):
     """What the line told us about the caller, learned on the way to the answer. A
     known caller's name is never changed in passing (caller_facts asks first)."""
     learned = new_facts(memory.extract(text), caller)

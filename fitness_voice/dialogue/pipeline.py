@@ -68,6 +68,9 @@ class Providers:
     router: object = None
     # An LLM answers: the stages before it take only what they are sure of.
     answers_with_llm: bool = False
+    # The caller's line with recognition slips undone (retrieval.repair_speech);
+    # turn.speech keeps the words as heard, and safety reads both.
+    repair: Callable[[str], str] = lambda text: text
 
 
 class Pipeline:
@@ -109,7 +112,7 @@ class Pipeline:
 
     def answering_stage(self, turn):
         """(the stage that answered, its reply)."""
-        text = turn.speech.strip()
+        text = self.providers.repair(turn.speech.strip())
         for stage in self.stages:
             reply = stage.answer(self.providers, turn, text)
             if reply is not None:

@@ -39,6 +39,8 @@ def safety_check(providers, turn, text):
     Runs on every line, whatever the call is waiting for: a red flag ends the
     intake and drops any question the coach was waiting on."""
     verdict = safety.classify(turn.speech, **providers.safety_lines)
+    if verdict.category == safety.Category.SAFE and text != turn.speech.strip():
+        verdict = safety.classify(text, **providers.safety_lines)  # "my chest, uh, hurts"
     if verdict.category == safety.Category.SAFE:
         return None
     state = turn.state
@@ -220,10 +222,19 @@ def repeat(providers, turn, text):
 
 
 def training_talk(providers, turn, text):
-    """Outside a workout: start one, plan the week, read the training log."""
+    """Outside a workout: start one, plan the week, read the training log, suggest
+    exercises; what the line told us about the caller is learned on the way."""
     if providers.workouts.active(turn.state):
         return None
-    return providers.workouts.talk(turn, text)
+    reply = providers.workouts.talk(turn, text)
+    if reply is not None and providers.answers_with_llm and reply.kind == "exercise-choice":
+        # A question about what to do: the model answers it, with the profile.
+        providers.workouts.withdraw_offer(turn.state)
+        return None
+    if reply is not None:
+        reply.profile_updates = {**grounded.side_facts(text, turn.caller),
+                                 **reply.profile_updates}
+    return reply
 
 
 def small_talk(providers, turn, text):

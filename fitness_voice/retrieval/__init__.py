@@ -2,7 +2,8 @@
 
     passages.py   Passage, SearchResult, KnowledgeError and the Retriever protocol
     kb.py         reading kb/: Markdown and front matter → passages; the exercise library
-    query.py      query repair: speech-recognition slips undone (lang/<code>/retrieval/)
+    query.py      speech repair: recognition slips undone, run-on speech tidied, the query
+                  for the index, the Gather hints (lang/<code>/retrieval/misheard.yaml)
     embeddings/   all-MiniLM-L6-v2 with sentence-transformers or ONNX, one file each
     chroma.py     the Chroma client (embedded store or server), opened fork-safely
     index.py      KnowledgeBase: the index and search over it
@@ -20,12 +21,12 @@ from .cli import kb_cli
 from .index import DEFAULT_COLLECTION, DEFAULT_MIN_SCORE, KnowledgeBase
 from .kb import MAX_PASSAGE_WORDS, kb_files, load_exercises, read_file, read_front_matter, read_kb
 from .passages import KnowledgeError, Passage, Retriever, SearchResult
-from .query import normalize_query, query_repair
+from .query import gather_hints, normalize_query, query_repair, repair_speech
 
 __all__ = ["DEFAULT_COLLECTION", "DEFAULT_MIN_SCORE", "MAX_PASSAGE_WORDS", "KnowledgeBase",
            "KnowledgeError", "Passage", "Retriever", "SearchResult", "embedded_chroma_opened",
-           "init_app", "kb_files", "load_exercises", "normalize_query", "read_file",
-           "read_front_matter", "read_kb"]
+           "gather_hints", "init_app", "kb_files", "load_exercises", "normalize_query",
+           "read_file", "read_front_matter", "read_kb", "repair_speech"]
 
 _instances = {}
 _instances_lock = threading.Lock()

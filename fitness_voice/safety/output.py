@@ -2,10 +2,17 @@
 grounded responder), replaced by a safe line when it diagnoses, gives a
 medication dose or a very low calorie target, or leaks its instructions.
 
+A leak needs a real sign of one: words about the instructions themselves ("my
+instructions say", "system prompt"), or a run of ECHO_WORDS words copied from
+them. A run the coach's own lines also contain (the language's catalogue, such
+as "I can help with workouts, exercise technique, nutrition, sleep and
+recovery") is the coach talking, not a leak: the instructions tell it to say so.
+
 The patterns are language data (the `reply_check` section of
 lang/<code>/safety/rules.yaml); the replacements are lines in lines/safety.yaml.
 """
 
+import functools
 import re
 
 from .. import lang
@@ -43,10 +50,23 @@ def _leaks(words, instructions, checks):
         return True
     if not instructions:
         return False
-    told = normalise(instructions).replace(" . ", " ").split()
-    said = " " + words.replace(" . ", " ") + " "
-    return any(" " + " ".join(told[i:i + ECHO_WORDS]) + " " in said
-               for i in range(0, max(len(told) - ECHO_WORDS + 1, 0)))
+    return not _runs(words).isdisjoint(_instruction_runs(instructions, lang.active_language()))
+
+
+def _runs(text):
+    """Every run of ECHO_WORDS words in normalised `text`, sentence ends ignored."""
+    told = [word for word in text.split() if word != "."]
+    return {" ".join(told[i:i + ECHO_WORDS]) for i in range(len(told) - ECHO_WORDS + 1)}
+
+
+@functools.lru_cache(maxsize=8)
+def _instruction_runs(instructions, language):
+    """The runs of `instructions` that would give them away: not those of the coach's lines."""
+    lines = lang.catalogue(language)
+    own = set()
+    for line in lines.fixed_phrases():
+        own |= _runs(normalise(line))
+    return frozenset(_runs(normalise(instructions)) - own)
 
 
 def _diagnoses(sentences, checks):

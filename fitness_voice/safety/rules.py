@@ -32,9 +32,9 @@ from .verdict import Category
 SECTIONS = ("categories", "rules", "fragments", "guards", "cues", "reply_check")
 CATEGORY_KEYS = ("cues", "stop_workout", "end_call", "unless_text")
 RULE_KEYS = ("category", "reason", "pattern", "patterns", "cues", "text", "guard",
-             "unless_before", "unless_after", "unless_text", "require_text",
+             "unless_before", "unless_after", "unless_text", "require_text", "with_text",
              "stop_workout", "end_call")
-CONDITION_KEYS = ("unless_before", "unless_after", "unless_text", "require_text")
+CONDITION_KEYS = ("unless_before", "unless_after", "unless_text", "require_text", "with_text")
 CUE_KEYS = ("boundary", "fillers", "list_joiners", "list_breakers", "patterns", "modes")
 REPLY_CHECKS = ("leak", "echo_start", "diagnosis", "unsure_before", "dose", "supplement",
                 "drug", "recommend_drug", "clinician", "calories", "target_before",
@@ -63,6 +63,7 @@ class Rule:
     unless_after: re.Pattern | None = None     # matched at the start of the text after it
     unless_text: re.Pattern | None = None      # searched in the whole utterance
     require_text: re.Pattern | None = None     # must be found in the whole utterance
+    with_text: re.Pattern | None = None        # must be found in the utterance outside the match
     guard: Callable | None = None              # guard(text, match): see guards.py
     stop_workout: bool = False
     end_call: bool = False

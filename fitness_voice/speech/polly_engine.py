@@ -4,13 +4,13 @@ import contextlib
 import re
 from xml.sax.saxutils import escape
 
+from ..text.sentences import split_sentences
 from .aws import aws_errors
 from .base import NotAudio
 from .formats import DEFAULT_FORMAT, PHONE_RATE, audio_kind, pcm_to_wav
 
 SENTENCE_PAUSE_MS = 300
 PIECE_LIMIT = 1500  # characters a call; Polly accepts 3000, SSML markup included
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 XML_QUOTES = {'"': "&quot;", "'": "&apos;"}
 
@@ -19,7 +19,7 @@ def ssml(text):
     """SSML for Polly: the text escaped (<, &, quotes cannot break out), with a
     short pause between sentences."""
     text = XML_INVALID.sub(" ", text)
-    sentences = [escape(s, XML_QUOTES) for s in SENTENCE_END.split(text.strip()) if s]
+    sentences = [escape(s, XML_QUOTES) for s in _sentences(text)]
     pause = f' <break time="{SENTENCE_PAUSE_MS}ms"/> '
     return f"<speak>{pause.join(sentences)}</speak>"
 
@@ -28,7 +28,7 @@ def split_for_polly(text, limit=PIECE_LIMIT):
     """Split at sentence ends (at spaces if a sentence is too long) into pieces
     of at most `limit` characters."""
     pieces, current = [], ""
-    for sentence in SENTENCE_END.split(text.strip()):
+    for sentence in _sentences(text):
         while len(sentence) > limit:
             cut = sentence.rfind(" ", 0, limit)
             cut = cut if cut > 0 else limit
@@ -42,6 +42,11 @@ def split_for_polly(text, limit=PIECE_LIMIT):
     if current:
         pieces.append(current)
     return pieces
+
+
+def _sentences(text):
+    # A pause after "Dr." and initials too, as Polly always had.
+    return split_sentences(text, abbreviations=False)
 
 
 class PollyEngine:

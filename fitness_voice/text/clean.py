@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from .. import lang
+from .sentences import split_sentences
 
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]|"
                   r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|gov|edu|co|uk|us|ai|app|info|health|"
@@ -37,10 +38,6 @@ _INLINE = (
     (re.compile(r"[*#_`|~\u2022\u25cf\u25aa]+(?=\s|$)|(?<=\s)[*#_`|\u2022\u25cf\u25aa]+|^[*#_`|]+"),
      " "),
 )
-_ABBREVIATIONS = {"e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "approx", "st", "jr",
-                  "sr", "no", "fig", "min", "sec", "hr", "mins", "secs", "hrs", "lb", "lbs",
-                  "kg", "oz"}
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
 _DANGLING = re.compile(r"(?:[\s,;:\-]+(?:and|or|but|so|to|the|a|an|with|of|for|in|on|at|by|"
                        r"your|my|then|because|which|that|as|like))+[\s,;:\-]*$", re.IGNORECASE)
 
@@ -121,27 +118,6 @@ def _tidy(text):
     text = re.sub(r"\.{2,}", ".", text)
     text = re.sub(r"(?<=[.!?])(?=[A-Z])", " ", text)
     return text.strip(" ,;:-\u2013")
-
-
-def split_sentences(text):
-    """Sentences of plain text; 'e.g.', 'Dr.' and decimals do not end one."""
-    sentences, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        word = re.search(r"([\w.]+)$", text[start:m.start()])
-        token = word.group(1).lower() if word else ""
-        nxt = text[m.end():].lstrip()[:1]
-        if m.group(0).startswith(".") and (
-                token in _ABBREVIATIONS or len(token) == 1 and token.isalpha()) and not (
-                token == "etc" and nxt.isupper()):
-            continue
-        sentence = text[start:m.end()].strip()
-        if re.search(r"\w", sentence):
-            sentences.append(sentence)
-        start = m.end()
-    rest = text[start:].strip()
-    if re.search(r"\w", rest):
-        sentences.append(rest)
-    return sentences
 
 
 def _capitalise(sentence):

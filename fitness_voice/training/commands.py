@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .. import lang
+from .requests import CONDITIONS, complaints, normalize_text, vocabulary
 from .vocabulary import AS_WRITTEN, VocabularyFile
 
 INTENTS = ("start", "week_plan", "today", "last_time", "says_length")
@@ -32,6 +33,8 @@ class Phrases:
 
     intents: dict  # intent name -> pattern (ignoring case)
     commands: tuple  # ((command name, pattern), ...), first match wins
+    pain: re.Pattern  # pain with no body part named
+    accept_offer: re.Pattern  # yes to "want me to take you through them?"
 
     def intent(self, name, text):
         return self.intents[name].search(text) is not None
@@ -57,7 +60,24 @@ def _phrases(language):
         intents={name: words.pattern(f"intents.{name}", AS_WRITTEN, re.IGNORECASE)
                  for name in words.names("intents", INTENTS)},
         commands=tuple((name, words.pattern(f"commands.{name}", AS_WRITTEN))
-                       for name in words.names("commands", COMMANDS)))
+                       for name in words.names("commands", COMMANDS)),
+        pain=words.pattern("pain", AS_WRITTEN),
+        accept_offer=words.pattern("accept_offer", AS_WRITTEN, re.IGNORECASE))
+
+
+def pain_in(text, phrases_=None):
+    """What hurts, when the caller says something does: (limitations named, e.g.
+    ["knee"], possibly []), or None when the line is not about pain. "It doesn't
+    hurt any more" is not pain."""
+    said = phrases_ or phrases()
+    words = vocabulary()
+    lowered = normalize_text(text)
+    parts = [part for part in complaints(lowered) if part not in CONDITIONS]
+    if parts:
+        return parts
+    if words.healed.search(lowered) and not words.not_ok.search(lowered):
+        return None
+    return [] if said.pain.search(lowered) else None
 
 
 def effort_of(text):

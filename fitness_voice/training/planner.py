@@ -28,6 +28,7 @@ from .requests import (
     normalize_text,
 )
 from .selection import (
+    alternatives,
     default_amount,
     index_by_slug,
     is_allowed,
@@ -113,8 +114,13 @@ def _fit_main(ordered: list[dict], target: int, minutes: int, level: str) -> lis
 
 
 def plan_session(exercises: list[dict], minutes=20, equipment=(), limitations=(),
-                 level="beginner", focus=None) -> Plan:
-    """A warm-up, circuit and cool-down from `exercises` fitting `minutes` (clamped to 10-60)."""
+                 level="beginner", focus=None, chosen=(), suits=None) -> Plan:
+    """A warm-up, circuit and cool-down from `exercises` fitting `minutes` (clamped to 10-60).
+
+    `chosen` (slugs) fixes the circuit's exercises, in order (those the caller was
+    offered); `suits(exercise)` keeps the warm-up and cool-down to moves the caller
+    can do where they are.
+    """
     minutes = max(MIN_MINUTES, min(MAX_MINUTES, int(minutes or 20)))
     equipment_list = normalize_equipment(equipment)
     avoided = normalize_limitations(limitations)
@@ -123,30 +129,43 @@ def plan_session(exercises: list[dict], minutes=20, equipment=(), limitations=()
     have, avoid = set(equipment_list), set(avoided)
     by_slug = index_by_slug(exercises)
 
-    ordered = main_pool(by_slug, have, avoid, level, focus, minutes)
+    ordered = [by_slug[slug] for slug in chosen if slug in by_slug] or main_pool(
+        by_slug, have, avoid, level, focus, minutes)
     main_muscles = [m for ex in ordered[:6] for m in muscles_of(ex)]
 
     short = minutes < 20
-    warm_pool = [ex for ex in by_slug.values()
-                 if ex.get("category") == "warmup" and is_allowed(ex, have, avoid, level)]
+    fits = suits or (lambda ex: True)
+    warm_pool = [ex for ex in by_slug.values() if ex.get("category") == "warmup"
+                 and is_allowed(ex, have, avoid, level) and fits(ex)]
     warmup = pick_by_coverage(warm_pool, main_muscles, (3, 3 if short else 4),
                               budget=180 if short else 250,
                               first=lambda ex: ex.get("pattern") == "cardio")
-    cool_pool = [ex for ex in by_slug.values()
-                 if ex.get("category") == "cooldown" and is_allowed(ex, have, avoid, level)]
+    cool_pool = [ex for ex in by_slug.values() if ex.get("category") == "cooldown"
+                 and is_allowed(ex, have, avoid, level) and fits(ex)]
     cooldown = pick_by_coverage(cool_pool, main_muscles, (3, 3 if short else 4),
                                 budget=160 if short else (220 if minutes < 30 else 250))
 
     warm_steps = [_single_step(ex, "warmup") for ex in warmup]
     cool_steps = [_single_step(ex, "cooldown") for ex in cooldown]
     fixed = sum(estimate_seconds(s) for s in warm_steps + cool_steps)
-    in_main = [ex for ex in ordered if ex not in warmup and ex not in cooldown] or ordered
+    in_main = ordered if chosen else (
+        [ex for ex in ordered if ex not in warmup and ex not in cooldown] or ordered)
     main_steps = _fit_main(in_main, max(60, minutes * 60 - fixed), minutes, level)
 
     steps = warm_steps + main_steps + cool_steps
     total = sum(estimate_seconds(s) for s in steps)
     return Plan(steps=steps, minutes=round(total / 60), focus=focus, avoided=avoided,
                 equipment=equipment_list)
+
+
+def rounds_for(exercises: list[dict], minutes: int, level="beginner") -> int:
+    """Rounds of a circuit of `exercises` that fill `minutes` after a short warm-up and
+    cool-down, as plan_session would run them."""
+    minutes = max(MIN_MINUTES, min(MAX_MINUTES, int(minutes or 20)))
+    warm_and_cool = 360 if minutes >= 20 else 300
+    main = _fit_main(list(exercises), max(60, minutes * 60 - warm_and_cool), minutes,
+                     normalize_level(level))
+    return main[0].sets if main else 0
 
 
 # --- adapting a running session -----------------------------------------------------------
@@ -177,6 +196,27 @@ def swap(exercises: list[dict], step: Step, direction: str, limitations=(),
             return _swapped(step, current, candidate)
         slug = candidate.get(key)
     return None
+
+
+def stand_in(exercises: list[dict], step: Step, limitations=(), equipment=(),
+             avoid=(), repeat=True) -> Step | None:
+    """A move to do in place of `step` when it hurts: the next easier variation the
+    limitations allow, else another move working the same muscles (selection.py's
+    alternatives), one not in `avoid` (the rest of the session) if there is one (or
+    only such a one, without `repeat`), else None. The new step keeps the step's
+    place, like swap."""
+    easier = swap(exercises, step, "easier", limitations, equipment)
+    if easier is not None and easier.slug not in avoid:
+        return easier
+    by_slug = index_by_slug(exercises)
+    current = by_slug.get(step.slug)
+    if current is None:
+        return None
+    found = alternatives(by_slug, current, set(normalize_equipment(equipment)),
+                         set(normalize_limitations(limitations)), avoid={step.slug})
+    fresh = [ex for ex in found if ex["slug"] not in avoid]  # not already in the session
+    chosen = (fresh or (found if repeat else []) or [None])[0]
+    return _swapped(step, current, chosen) if chosen else None
 
 
 def _swapped(step: Step, current: dict | None, new: dict) -> Step:

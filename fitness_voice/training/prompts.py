@@ -55,9 +55,16 @@ class WorkoutLines:
     def resume_offer(self, plan, position):
         return self.say("resume_offer", focus=plan.focus, exercise=plan.steps[position].title)
 
-    def finished(self, plan):
-        main_sets = sum(1 for step in plan.steps if step.block == "main")
+    def finished(self, plan, missed=0):
+        """The end of the session, counting the main sets not skipped or stopped."""
+        main_sets = sum(1 for step in plan.steps if step.block == "main") - missed
+        if main_sets <= 0:
+            return for_speech(self.say("finished_no_sets", minutes=plan.minutes))
         return for_speech(self.say("finished", sets=main_sets, minutes=plan.minutes))
+
+    def sets(self, count):
+        """"one set", "three sets"."""
+        return self.say("sets_one") if count == 1 else self.say("sets_many", sets=count)
 
     # -- a step ----------------------------------------------------------------
 
@@ -118,6 +125,8 @@ class WorkoutLines:
                           f"{reminder}")
 
     def stopped(self, sets_done):
+        if sets_done <= 0:  # nothing done: no "zero sets, nice work"
+            return self["stopped_no_sets"]
         key = "stopped_one_set" if sets_done == 1 else "stopped"
         return for_speech(self.say(key, sets=sets_done))
 

@@ -36,6 +36,7 @@ class Vocabulary:
     negation_before: re.Pattern
     limitations: tuple  # ((pattern, canonical name), ...)
     hurt: re.Pattern
+    guard: re.Pattern
     healed: re.Pattern
     not_ok: re.Pattern
     clause_split: re.Pattern
@@ -64,6 +65,7 @@ def _vocabulary(language):
         limitations=tuple((words.pattern(f"limitations.{name}"), name)
                           for name in words.names("limitations", LIMITATIONS)),
         hurt=words.pattern("hurt"),
+        guard=words.pattern("guard"),
         healed=words.pattern("healed"),
         not_ok=words.pattern("not_ok"),
         clause_split=words.pattern("clause_breaks", r"[,.;!?]|\b(?:{})\b"),
@@ -219,6 +221,26 @@ def parse_minutes(text) -> int | None:
     return None
 
 
+DAYS = re.compile(rf"\b({_NUMBER}|once|twice)(?: (?:days?|times?|sessions?|workouts?))?"
+                  r"(?: (?:a|per|each|every|in the|in a) week\b)|"
+                  rf"\b({_NUMBER}) (?:days?|sessions?|workouts?)\b(?! ago)")
+EVERY_DAY = re.compile(r"\b(every ?day|daily|each day|seven days)\b")
+
+
+def parse_days(text) -> int | None:
+    """Training days a week said in `text` ("three days a week", "twice a week",
+    "4 sessions"), or None."""
+    lowered = normalize_text(text)
+    if EVERY_DAY.search(lowered):
+        return 7
+    for match in DAYS.finditer(lowered):
+        word = match.group(1) or match.group(2)
+        amount = {"once": 1, "twice": 2}.get(word) or _number(word)
+        if amount and word not in ("a", "an") and 1 <= amount <= 7:
+            return int(amount)
+    return None
+
+
 # --- the request ----------------------------------------------------------------------
 
 def _focus_in(clauses: list[str]) -> str | None:
@@ -268,13 +290,20 @@ def _limitations_asked(clauses: list[str], profile: dict) -> list[str]:
         previous = parts
         if words.healed.search(clause) and not words.not_ok.search(clause):
             recovered.extend(parts)
-        elif (words.hurt.search(clause) or words.not_ok.search(clause)
-              or any(p in CONDITIONS for p in parts)):
+        elif (words.hurt.search(clause) or words.guard.search(clause)
+              or words.not_ok.search(clause) or any(p in CONDITIONS for p in parts)):
             said.extend(parts)
     recovered = [item for item in recovered if item not in said]
     from_profile = [item for item in normalize_limitations(profile.get("injuries"))
                     if item not in recovered]
     return _ordered(said + from_profile, LIMITATIONS)
+
+
+def complaints(text: str) -> list[str]:
+    """Body parts (limitations) said now with a complaint: "my knee is killing me"."""
+    lowered = normalize_text(text)
+    clauses = [c.strip() for c in vocabulary().clause_split.split(lowered) if c and c.strip()]
+    return _limitations_asked(clauses, {})
 
 
 def _level_asked(lowered: str, profile: dict) -> str:

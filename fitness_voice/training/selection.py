@@ -66,7 +66,8 @@ def muscles_of(exercise: dict) -> list[str]:
     return [m.lower() for m in as_list(exercise.get("muscles"))]
 
 
-def _in_focus(exercise: dict, focus: str) -> bool:
+def in_focus(exercise: dict, focus: str) -> bool:
+    """Whether `exercise` belongs in a session with this focus."""
     pattern, category = exercise.get("pattern"), exercise.get("category")
     first = (muscles_of(exercise) or [""])[0]
     if focus == "lower body":
@@ -118,6 +119,34 @@ def _ordered_main(pool: list[dict], by_slug: dict, focus: str, level: str) -> li
     return ordered
 
 
+def alternatives(by_slug: dict, exercise: dict, equipment: set, limitations: set,
+                 avoid=()) -> list[dict]:
+    """Moves that can stand in for `exercise` with these limitations: same kind of
+    block, no harder, the same category first, sharing its muscles (its first ones
+    count most), the same movement pattern next; best first."""
+    worked = muscles_of(exercise)
+    weights = {m: 3 if i == 0 else (2 if i == 1 else 1) for i, m in enumerate(worked)}
+    block = exercise.get("category") in MAIN_CATEGORIES
+    level = LEVELS.index(normalize_level(exercise.get("level")))
+    found = []
+    for candidate in by_slug.values():
+        if candidate.get("slug") in avoid or candidate is exercise:
+            continue
+        if (candidate.get("category") in MAIN_CATEGORIES) != block or (
+                not block and candidate.get("category") != exercise.get("category")):
+            continue
+        if not is_allowed(candidate, equipment, limitations, None):
+            continue
+        shared = sum(weights.get(m, 0) for m in muscles_of(candidate))
+        if shared <= 0:
+            continue
+        harder = LEVELS.index(normalize_level(candidate.get("level"))) > level
+        found.append(((harder, candidate.get("category") != exercise.get("category"), -shared,
+                       candidate.get("pattern") != exercise.get("pattern"), candidate["slug"]),
+                      candidate))
+    return [candidate for _, candidate in sorted(found, key=lambda item: item[0])]
+
+
 def preferred_count(minutes: int) -> int:
     """How many different exercises a circuit of this length should have."""
     return max(3, min(8, 4 + minutes // 15))
@@ -127,7 +156,7 @@ def main_pool(by_slug, equipment, limitations, level, focus, minutes) -> list[di
     allowed = [ex for ex in by_slug.values()
                if ex.get("category") in MAIN_CATEGORIES
                and is_allowed(ex, equipment, limitations, level)]
-    focused = [ex for ex in allowed if _in_focus(ex, focus)]
+    focused = [ex for ex in allowed if in_focus(ex, focus)]
     wanted = preferred_count(minutes)
     if len(focused) < wanted:  # narrow focus: top up with its companion patterns
         companions = [ex for ex in _ordered_main(allowed, by_slug, focus, level)

@@ -8,6 +8,7 @@ keys, so the shape of each is declared here once.
 
 WORKOUT = "workout"
 RESUME_OFFER = "offer_resume"
+SESSION_OFFER = "offer_session"
 
 
 def in_workout(state):
@@ -15,17 +16,22 @@ def in_workout(state):
 
 
 def workout(state):
-    """The running workout: {"key", "plan", "position", "phase", "silences", "sets_done"}.
+    """The running workout: {"key", "plan", "position", "phase", "silences", "sets_done",
+    "missed"}, and while a timed hold runs "timed_at", and after a pain "after_pain".
 
-    "plan" is a Plan as a dict; "phase" is "set", "timed", "effort" or "paused".
+    "plan" is a Plan as a dict; "phase" is "set", "timed", "effort" or "paused";
+    "sets_done" counts every step done, this call and any call it resumes;
+    "missed" counts main sets skipped or stopped for pain; "timed_at" is when the
+    hold was announced (seconds since the epoch).
     """
     return state[WORKOUT]
 
 
-def begin_workout(state, key, plan, position=0):
-    """Lead the workout `key` from step `position` of `plan` (a Plan as a dict)."""
+def begin_workout(state, key, plan, position=0, sets_done=0, missed=0):
+    """Lead the workout `key` from step `position` of `plan` (a Plan as a dict), with
+    `sets_done` and `missed` counted before (a resumed workout)."""
     state[WORKOUT] = {"key": key, "plan": plan, "position": position, "phase": "set",
-                      "silences": 0, "sets_done": 0}
+                      "silences": 0, "sets_done": sets_done, "missed": missed}
     return state[WORKOUT]
 
 
@@ -45,3 +51,17 @@ def offer_resume(state, resumable):
 
 def withdraw_resume_offer(state):
     return state.pop(RESUME_OFFER, None)
+
+
+def session_offer(state):
+    """The session offered after suggesting exercises ("want me to take you through
+    them?"): {"request", "chosen", "position"}, or None. It lives for one turn."""
+    return state.get(SESSION_OFFER)
+
+
+def offer_session(state, offer):
+    state[SESSION_OFFER] = offer
+
+
+def withdraw_session_offer(state):
+    return state.pop(SESSION_OFFER, None)

@@ -36,6 +36,15 @@ class VocabularyFile:
         except re.error as error:
             raise lang.LanguageDataError(f"{self.source}: {path!r}: {error}") from None
 
+    def mapping(self, path):
+        """The mapping at `path` of names to phrases (strings), checked."""
+        found = self._entry(path)
+        if not isinstance(found, dict) or not all(
+                isinstance(key, str) and isinstance(value, str) and value
+                for key, value in found.items()):
+            raise lang.LanguageDataError(f"{self.source}: {path!r} must map names to phrases")
+        return dict(found)
+
     def _entry(self, path):
         value = self.data
         for part in path.split(".", 1):

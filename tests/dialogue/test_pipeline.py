@@ -65,7 +65,8 @@ def state_for(situation, workout):
     ("how much protein do I need", "new", "grounded-answer"),
     ("what is creatine", "in a workout", "grounded-answer"),
     ("I have a bad knee", "new", "caller-facts"),  # a statement: what we'll remember
-    ("I have a bad knee, what can I do for legs", "new", "grounded-answer"),
+    # an exercise-choice question: the workout coach names moves from the library
+    ("I have a bad knee, what can I do for legs", "new", "training-talk"),
     ("how much water should I drink", "asking name", "grounded-answer"),
 ])
 def test_the_first_stage_with_a_reply_answers(coach, workout, line, situation, stage):

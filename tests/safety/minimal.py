@@ -25,6 +25,8 @@ MINIMAL = {
          "pattern": r"(?i)<\|system\|>"},
         {"category": "off_topic", "reason": "weather", "patterns": ["weather"],
          "unless_after": r"^ (?:app)\b"},
+        {"category": "red_flag", "reason": "allergic_reaction", "patterns": ["wheezing"],
+         "with_text": ["ate", "wheezing"]},
     ],
     "fragments": {"PAIN": ["pain", "hurts"], "IN_SCOPE": ["run", "gym"]},
     "guards": {"heart": {"companion": ["dizzy"], "irregular": ["racing"]}},

@@ -52,6 +52,8 @@ def _drop(path):
      r"rule 1 \(red_flag/chest_pain\): patterns: does not compile: missing \)"),
     (_set(("rules", 2, "unless_before"), r"\bno ($"),
      r"rule 3 \(medical/medication\): unless_before: does not compile"),
+    (_set(("rules", 6, "with_text"), ["(ate"]),
+     r"rule 7 \(red_flag/allergic_reaction\): with_text: does not compile"),
     (_set(("rules", 0, "pattern"), "chest"), r"rule 1 \(red_flag/chest_pain\): needs either"),
     (_drop(("rules", 0, "patterns")), r"rule 1 \(red_flag/chest_pain\): needs either"),
     (_set(("rules", 0, "patterns"), "chest"), r"rule 1 .*: patterns must be a list"),
@@ -119,7 +121,7 @@ def test_a_broken_rules_file_stops_loading_and_names_the_file(tmp_path, monkeypa
 
 def test_the_english_rules_load_in_order():
     english = rule_set("en")
-    assert len(english.rules) == 50
+    assert len(english.rules) == 62
     assert english.priority == (Category.RED_FLAG, Category.CRISIS, Category.EATING_DISORDER,
                                 Category.INJECTION, Category.MEDICAL, Category.OFF_TOPIC)
     assert {rule.guard.func for rule in english.rules if rule.guard} == {

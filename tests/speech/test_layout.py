@@ -10,7 +10,7 @@ import fitness_voice.speech
 PACKAGE = "fitness_voice.speech"
 MODULES = sorted(Path(fitness_voice.speech.__file__).parent.glob("*.py"))
 # What speech may use of the app: itself, and the layers below it.
-BELOW = ("fitness_voice.speech", "fitness_voice.speakable", "fitness_voice.text",
+BELOW = ("fitness_voice.speech", "fitness_voice.text",
          "fitness_voice.lang", "fitness_voice.config")
 MAY_IMPORT_FLASK = {"cli.py"}
 

@@ -43,6 +43,12 @@ def test_ssml_drops_characters_xml_cannot_hold():
     ("3.5 kg", "<speak>3.5 kg</speak>"),  # a decimal point is not a sentence end
     ("a < b & c", "<speak>a &lt; b &amp; c</speak>"),
     ("", "<speak></speak>"),
+    # The one sentence splitter (text.sentences), with a pause after "Dr." as before,
+    # a pause after a closing quote, and no pause around a piece with no word.
+    ("Ask Dr. Lee.", '<speak>Ask Dr. <break time="300ms"/> Lee.</speak>'),
+    ('He said "stop." Then rest.',
+     '<speak>He said &quot;stop.&quot; <break time="300ms"/> Then rest.</speak>'),
+    ("Go! ! Rest.", '<speak>Go! <break time="300ms"/> Rest.</speak>'),
 ])
 def test_ssml(text, document):
     assert ssml(text) == document

@@ -71,7 +71,9 @@ GONE = None  # the workout has ended: the state no longer holds one
     ("timed", 0, "done", "workout-step", "set", 1, ["set_logged", "workout_progress"]),
     # rating a set, or moving on without one
     ("effort", 1, "7", "workout-step", "set", 2, ["set_effort", "workout_progress"]),
-    ("effort", 1, "about a nine", "workout-step", "set", 2, ["set_effort", "workout_progress"]),
+    # a rating that changes the next set, or a swap, changes the plan the log keeps
+    ("effort", 1, "about a nine", "workout-step", "set", 2,
+     ["set_effort", "workout_replanned", "workout_progress"]),
     ("effort", 1, "done", "workout-step", "set", 2, ["workout_progress"]),
     ("effort", 1, "skip", "workout-step", "set", 2, ["workout_progress"]),
     ("effort", 4, "6", "workout-step", "timed", 5, ["set_effort", "workout_progress"]),
@@ -87,7 +89,7 @@ GONE = None  # the workout has ended: the state no longer holds one
     ("set", 1, "skip", "workout-step", "set", 2, ["set_logged", "workout_progress"]),
     ("set", 1, "repeat", "workout-repeat", "set", 1, []),
     ("set", 1, "this is too hard", "workout-easier", "set", 1, []),
-    ("set", 1, "harder", "workout-harder", "set", 1, []),
+    ("set", 1, "harder", "workout-harder", "set", 1, ["workout_replanned"]),
     # asking about it
     ("set", 1, "how do I do this", "workout-how", "set", 1, []),
     ("set", 2, "how many left", "workout-left", "set", 2, []),
@@ -319,9 +321,18 @@ def test_no_offer_without_a_resumable_workout(coach):
     assert state == {}
 
 
-def test_a_red_flag_ends_the_workout_with_its_reason(coach):
-    state = in_workout("set", 2)
+@pytest.mark.parametrize("phase, cut_short", [
+    ("set", [{"type": "set_logged", "key": "k1", "step_index": 2, "exercise": "glute-bridge",
+              "block": "main", "set_number": 1, "reps": 12, "seconds": None, "effort": None,
+              "outcome": "red-flag"}]),
+    ("paused", [{"type": "set_logged", "key": "k1", "step_index": 2,
+                 "exercise": "glute-bridge", "block": "main", "set_number": 1, "reps": 12,
+                 "seconds": None, "effort": None, "outcome": "red-flag"}]),
+    ("effort", []),  # the set was finished and logged done before the red flag
+])
+def test_a_red_flag_ends_the_workout_and_the_set_with_its_reason(coach, phase, cut_short):
+    state = in_workout(phase, 2)
     assert coach.stop_for_safety(state) == [
-        {"type": "workout_ended", "key": "k1", "status": "red-flag"}]
+        {"type": "workout_ended", "key": "k1", "status": "red-flag"}, *cut_short]
     assert not coach.active(state)
     assert coach.stop_for_safety(state) == []

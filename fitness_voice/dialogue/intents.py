@@ -207,7 +207,7 @@ def load_examples(language=None):
         for phrase in phrases:
             if not isinstance(phrase, str) or not phrase.strip():
                 raise lang.LanguageDataError(f"dialogue/intents: {label}: {phrase!r} is not "
-                                             "a phrase (quote yes, no, on and off)")
+                                             "a phrase (quote yes, no, on, off, true and false)")
             key = words(phrase)
             if key in seen and seen[key] != label:
                 raise lang.LanguageDataError(

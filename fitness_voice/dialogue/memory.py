@@ -149,7 +149,7 @@ def _check_words(group, listed):
         if not isinstance(word, str) or not re.fullmatch(r"[a-z][a-z'\-]*", word):
             raise lang.LanguageDataError(
                 f"dialogue/not_names: {group}: {word!r} is not a lowercase word "
-                "(quote yes, no, on and off)")
+                "(quote yes, no, on, off, true and false)")
     if len(set(listed)) != len(listed):
         raise lang.LanguageDataError(f"dialogue/not_names: {group!r} lists a word twice")
 

@@ -291,7 +291,7 @@ class FitnessAnswerer:
                          profile_updates=learned)
         timings = {}
         started = time.perf_counter()
-        found = self._search(_query(text, turn.history))
+        found = self._search(answering.standalone_question(text, turn.history, turn.state))
         timings["retrieval_ms"] = _ms(started)
         profile = {**turn.caller.profile, **learned}
         if turn.caller.name:

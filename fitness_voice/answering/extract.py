@@ -31,12 +31,12 @@ _QUESTION_FORM = re.compile(
     r"\b(when) (?:should|can|do|is|to)\b")
 # How much a term counts: the caller's own words, words a follow-up inherits
 # from the question before it, and the caller's profile (goal, experience).
-OWN, INHERITED, PROFILE = 1.0, 0.5, 0.5
+OWN, INHERITED, PROFILE = 1.0, 0.3, 0.5
 # Question kinds whose first word says what a heading answers ("how do I" and
 # "How to", "what is" and "What ... is"); "how long" and "How often" do not match.
 _FORM_KINDS = ("how_to", "what_is", "why", None)
 # A short answer takes the sentence after it while both fit in this many words.
-_FILL_WORDS = 30
+_FILL_WORDS = 35
 # Other sections of the best passage's file count this much less than retrieval's
 # own finds, unless their heading fits the question better.
 _SIBLING = 0.6
@@ -140,10 +140,11 @@ def best_passage(question, candidates, weights=None, retrieved=None):
     return passage, sentences, steps
 
 
-def choose(sentences, max_words, max_sentences, steps=False, avoid=()):
+def choose(sentences, max_words, max_sentences, steps=False, avoid=(), lead=False):
     """The indexes of the best sentence, what it leans on, and the sentences that
     add to it, within the word budget, in their original order. Sentences in
-    `avoid` (said just before) are not added for context."""
+    `avoid` (said just before) are not added for context. `lead` says the
+    section's heading asks the caller's question, so its opening is the answer."""
     anchor = max(sentences, key=lambda s: (s.score, -s.index))
     if anchor.score <= 0.3 and anchor.index != 0:
         anchor = sentences[0]
@@ -158,7 +159,7 @@ def choose(sentences, max_words, max_sentences, steps=False, avoid=()):
         words += first.words
     opening = sentences[0]
     if 0 not in chosen and 0 not in avoid and words + opening.words <= max_words and (
-            opening.score >= 0.8 or anchor.score < 1.5 or steps):
+            opening.score >= 0.8 or anchor.score < 1.5 or steps or lead):
         # Each section opens with its main point: say it first when it helps.
         chosen.add(0)
         words += opening.words
@@ -223,6 +224,12 @@ def fit(spoken, max_words):
     cut = max(head.rfind(", "), head.rfind("; "))
     head = head[:cut] if cut > len(head) // 2 else head
     return head.rstrip(",;: ") + "."
+
+
+def heading_answers(passage, query):
+    """Whether the passage's heading asks the same kind of question as the caller
+    ("Is weight training safe for kids" for "is it okay for him to lift")."""
+    return bool(query.kind) and kind_of(getattr(passage, "heading", "")) == query.kind
 
 
 def question_form(text):

@@ -25,6 +25,7 @@ from .extract import (
     choose,
     complement,
     fit,
+    heading_answers,
     passage_sentences,
     query_for,
     rank_weights,
@@ -151,7 +152,8 @@ class GroundedResponder:
             return self._miss(ctx, resolved, [])
         passage, sentences, steps = best_passage(query, candidates, weights, retrieved)
         said_before = {s.index for s in sentences if normalise(s.text) in query.spoken}
-        chosen = choose(sentences, self.max_words, self.max_sentences, steps, said_before)
+        chosen = choose(sentences, self.max_words, self.max_sentences, steps, said_before,
+                        lead=heading_answers(passage, query))
         spoken = [sentences[i].text for i in chosen]
         used = [str(passage.id)]
         figured = self._computed(ctx, query, resolved, passage, sentences, chosen, candidates)
@@ -161,7 +163,8 @@ class GroundedResponder:
                 passage, sentences = source[0], [s for p, found in candidates
                                                  if p is source[0] for s in found]
                 used = [str(passage.id)]
-            chosen = [source[1].index]
+            # Only what was said counts as spoken: "tell me more" reads the rate.
+            chosen = [source[1].index] if source[1].text in spoken else []
         else:
             room = self.max_words + 8 - sum(len(text.split()) for text in spoken)
             extra = complement(query, passage, [sentences[i] for i in chosen], candidates, room)
@@ -248,6 +251,9 @@ class GroundedResponder:
         reasons = [i for i, text in enumerate(sentences)
                    if i not in spoken and fits("why", text)]
         if not reasons:
+            # The reason was in the answer already: say just that sentence again.
+            reasons = [i for i in spoken if i < len(sentences) and fits("why", sentences[i])]
+        if not reasons:
             return None
         wanted = set(query.weights)
         best = max(reasons, key=lambda i: (len(wanted & set(terms(sentences[i]))), -i))
@@ -263,23 +269,36 @@ class GroundedResponder:
         return LLMAnswer(text=text, source=self.source, passages_used=[position["passage_id"]])
 
     def _speak_passage(self, ctx, passage, sentences, chosen, spoken, used, resolved):
+        chosen, spoken, used = list(chosen), list(spoken), list(used)
+        rest = self._rest(sentences, chosen)
+        # Tell the caller how to get the rest: once a call, and whenever the rest
+        # still answers the question.
+        offer = bool(rest) and (any(s.score >= 1.0 for s in rest)
+                                or not ctx.state.get("more_hint_given"))
+        if offer and len(spoken) >= self.max_sentences:
+            # "Want to hear more?" is the third sentence: the last one waits for it.
+            dropped = spoken.pop()
+            if dropped not in [sentences[i].text for i in chosen]:
+                used = used[:-1]  # it came from another passage
+            chosen = [i for i in chosen if sentences[i].text != dropped]
         text = fit(spoken, self.max_words)
-        rest = [s for s in sentences if s.index not in chosen and s.index > min(chosen)] or \
-            [s for s in sentences if s.index not in chosen]
         position = {"passage_id": str(passage.id), "file": getattr(passage, "file", None),
                     "sentences": [s.text for s in sentences], "spoken": list(chosen),
-                    "offered": False, "reply": None, "question": resolved.question,
+                    "offered": offer, "reply": None, "question": resolved.question,
                     "topic": resolved.topic or _title(passage), "title": _title(passage)}
-        worth_hearing = any(s.score >= 1.0 for s in rest)
-        if rest and (worth_hearing or not ctx.state.get("more_hint_given")):
-            # Tell the caller how to get the rest: once a call, and whenever
-            # the rest still answers the question.
+        if offer:
             text += " " + self._line("more_hint")
             ctx.state["more_hint_given"] = True
-            position["offered"] = True
         position["reply"] = text
         ctx.state["grounded"] = position
         return LLMAnswer(text=text, source=self.source, passages_used=used)
+
+    @staticmethod
+    def _rest(sentences, chosen):
+        """The sentences not said yet, those after the answer first."""
+        start = min(chosen, default=-1)
+        return [s for s in sentences if s.index not in chosen and s.index > start] or \
+            [s for s in sentences if s.index not in chosen]
 
     # -- honest misses -----------------------------------------------------------
 

@@ -46,7 +46,7 @@ def sentence(index, words, score, text=None):
 @pytest.mark.parametrize("sentences, max_words, expected", [
     # The answer first: a clear best one without an opening that adds nothing to it;
     # a long unmatched one after it is left out.
-    ([sentence(0, 20, 0.3), sentence(1, 20, 2.0), sentence(2, 15, 0.0), sentence(3, 12, 0.0)],
+    ([sentence(0, 20, 0.3), sentence(1, 20, 2.0), sentence(2, 20, 0.0), sentence(3, 12, 0.0)],
      40, [1]),
     # An opening that matches the question too comes first, and what lies between
     # it and the best one is said with them: one thought.
@@ -60,7 +60,7 @@ def sentence(index, words, score, text=None):
       sentence(4, 40, 0.0)], 40, [2, 3]),
     # Nothing matches: the opening sentence and a short one after it.
     ([sentence(0, 12, 0.3), sentence(1, 12, 0.0), sentence(2, 12, 0.0)], 40, [0, 1]),
-    # A short answer takes the sentence after it, within about thirty words.
+    # A short answer takes the sentence after it, within about thirty-five words.
     ([sentence(0, 8, 2.0), sentence(1, 20, 0.0), sentence(2, 12, 0.0)], 40, [0, 1]),
     # The word budget leaves the opening out.
     ([sentence(0, 30, 0.3), sentence(1, 12, 0.0), sentence(2, 35, 2.0)], 60, [2]),

@@ -6,7 +6,7 @@ import pytest
 
 from fitness_voice import lang, safety
 from fitness_voice.answering import GroundedResponder, system_prompt
-from tests.answering.notes import Passage, ctx
+from tests.answering.notes import Passage, ctx, sentences
 
 PLANK_HOW = Passage(
     "plank.md#0",
@@ -138,6 +138,13 @@ def test_numbers_worked_out_from_the_callers_figures(coach, said, passages, want
     assert "40 year old" not in text  # the notes' own example is left out
 
 
+def test_tell_me_more_after_a_worked_figure_reads_the_rule(coach):
+    call = Call(coach)
+    assert call.say("I'm fifty, what's my max heart rate?", [MAX_HR]).endswith(
+        "Want to hear more?")
+    assert call.say("yes").startswith("A common estimate of maximum heart rate is 220 minus")
+
+
 def test_figures_given_after_the_question(coach):
     call = Call(coach)
     call.say("how much protein do I need?", [PROTEIN_DAY])
@@ -164,11 +171,23 @@ def test_why_gives_the_reason_not_a_repeat(coach):
 
 def test_why_reads_the_reason_sentence_of_the_last_passage(coach):
     call = Call(coach)
-    passage = Passage("rest.md#0", "Take one or two rest days a week. Rest days let your "
-                      "muscles repair, because training breaks them down.", "Rest",
+    passage = Passage("rest.md#0", "Take one or two rest days a week, especially when you "
+                      "are starting out. You can train on back to back days if you alternate "
+                      "muscle groups or mix hard and easy sessions. Rest days let your muscles "
+                      "repair, because training breaks them down.", "Rest",
                       "How many rest days", "rest.md", score=0.7)
-    call.say("how many rest days do I need", [passage])
+    first = call.say("how many rest days do I need", [passage])
+    assert "repair" not in first
     assert call.say("why", [passage]).startswith("Rest days let your muscles repair")
+
+
+def test_why_after_the_reason_was_said_says_just_the_reason(coach):
+    call = Call(coach)
+    passage = Passage("rest.md#1", "Take a rest day a week, because muscles repair between "
+                      "sessions. Walk on rest days.", "Rest", "Rest days", "rest.md", score=0.7)
+    call.say("do I need rest days", [passage])
+    assert call.say("but why", [passage]) == "Take a rest day a week, because muscles repair " \
+        "between sessions."
 
 
 def test_a_condition_follow_up_keeps_the_question(coach):
@@ -234,3 +253,23 @@ def test_computed_lines_are_in_the_catalogue():
     for key in ("computed_per_weight", "computed_per_weight_single", "computed_max_heart_rate",
                 "computed_heart_rate_range", "computed_weeks"):
         assert lines.say(f"answering.{key}", **fields)
+
+
+def test_a_reply_is_three_sentences_at_most_with_the_offer_of_more(coach):
+    steps = Passage("steps.md#0", "Stand tall. Brace your core. Lower slowly. Pause at the "
+                    "bottom. Drive up through your heels. Breathe out at the top.", "Squat",
+                    "How to do a squat", "steps.md", score=0.7)
+    text = Call(coach).say("how do I do a squat", [steps])
+    assert text.endswith("Want to hear more?")
+    assert len(sentences(text)) <= 3
+
+
+@pytest.mark.parametrize("question, passages", [
+    ("how much protein do I need", [PROTEIN_DAY, PROTEIN_CUT]),
+    ("how many sets and reps for building muscle", [REPS_MUSCLE, SETS]),
+    ("sore after a workout, is that normal?", [DOMS]),
+    ("how do I do a plank", [PLANK_HOW]),
+])
+def test_replies_stay_short(coach, question, passages):
+    text = Call(coach).say(question, passages)
+    assert len(sentences(text)) <= 3 and words(text) <= 48

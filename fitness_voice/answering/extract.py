@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, field
 
 from .. import lang
+from .numbers import words_said
 from .plain_text import normalise, sentences_of
 from .question import QUANTITIES, fits, kind_of, preferred
-from .terms import qualifiers, synonyms, terms
+from .terms import qualifiers, synonyms, terms, weak_terms
 
 _BACK_REFERENCE = re.compile(r"^(?:this|that|these|those|it|its|they|them|so|but|also|"
                              r"even|however|then|instead|otherwise|here|there|such|another|"
@@ -101,7 +102,7 @@ def passage_sentences(passage):
         text = _without_attribution(text)
         if text:
             found.append(text)
-    return [Sentence(text, i, frozenset(terms(text)), len(text.split()))
+    return [Sentence(text, i, frozenset(terms(text)), words_said(text))
             for i, text in enumerate(found)]
 
 
@@ -178,7 +179,8 @@ def complement(query, passage, spoken, candidates, room):
     spoken sentences do not have ("protein as a vegetarian"), or one half of a
     two-part question that the passage's heading is not about ("how many sets
     and reps" answered from "How many reps"). Only a passage whose heading names
-    that part counts, and the sentence must fit in `room` words."""
+    that part counts, and the sentence must fit in `room` words. Words like
+    "help" or "work" never name a part (terms.weak_terms)."""
     label = _label_terms(passage)
     covered = set(label)
     for sentence in spoken:
@@ -189,6 +191,7 @@ def complement(query, passage, spoken, candidates, room):
         asked = set(terms(half)) & query.own
         if asked and not any(_mentions(heading, {t}) for t in asked):
             open_terms |= asked
+    open_terms -= weak_terms()
     if not open_terms:
         return None
     best = None
@@ -200,7 +203,8 @@ def complement(query, passage, spoken, candidates, room):
         if not named:
             continue
         for sentence in sentences:
-            if sentence.words > room or not _mentions(sentence.terms, named):
+            if sentence.words > room or sentence.score < 1.0 or \
+                    not _mentions(sentence.terms, named):
                 continue
             if normalise(sentence.text) in query.spoken:
                 continue
@@ -215,15 +219,39 @@ _PARTS = re.compile(r"\b(?:and|or|plus|as well as)\b")
 
 
 def fit(spoken, max_words):
-    """Join sentences, cutting one very long sentence at a clause boundary."""
-    text = " ".join(spoken)
-    words = text.split()
-    if len(words) <= max_words + 15:
+    """Join sentences within about `max_words` said aloud: whole sentences while they
+    fit (the first always), and one very long sentence cut at a clause boundary."""
+    spoken = [text for text in spoken if text]
+    if not spoken:
+        return ""
+    kept = [spoken[0]]
+    for text in spoken[1:]:
+        if words_said(" ".join([*kept, text])) > max_words + _SLACK:
+            break
+        kept.append(text)
+    text = " ".join(kept)
+    if words_said(text) <= max_words + _SLACK:
         return text
-    head = " ".join(words[:max_words])
+    words = text.split()
+    limit = len(words)
+    while limit > 1 and words_said(" ".join(words[:limit])) > max_words + _SLACK:
+        limit -= 1
+    head = " ".join(words[:limit])
+    cuts = [m.start() for m in _CLAUSE.finditer(head) if m.start() > len(head) * 0.4]
+    if cuts:
+        return head[:cuts[-1]].rstrip(",;: ") + "."
+    while limit > 1 and words_said(" ".join(words[:limit])) > max_words:
+        limit -= 1
+    head = " ".join(words[:limit])
     cut = max(head.rfind(", "), head.rfind("; "))
     head = head[:cut] if cut > len(head) // 2 else head
     return head.rstrip(",;: ") + "."
+
+
+# Over the word budget by this much is still said whole.
+_SLACK = 5
+# Where a long sentence can end early and still say its main point.
+_CLAUSE = re.compile(r"(?:,| ;|;) (?=and |but |so |which |while |because |or )|; ")
 
 
 def heading_answers(passage, query):
@@ -344,7 +372,7 @@ def rank_weights(passages):
         and scores == sorted(scores, reverse=True) and 0 < scores[0] <= 1
     if not usable:
         return [(1.0, 0.65, 0.5, 0.4)[min(rank, 3)] for rank in range(len(passages))]
-    return [max(0.3, 1.0 - 5 * (scores[0] - score)) for score in scores]
+    return [max(0.3, 1.0 - 4 * (scores[0] - score)) for score in scores]
 
 
 def _heading_forms(heading):

@@ -149,6 +149,10 @@ def topic_of(text):
     """What a question is about, as a short phrase: "how do I do a plank" -> "a plank"."""
     data = _data(lang.active_language())
     phrase = _question_start(text)
+    # What the caller said about themselves first ("I'm in my second trimester")
+    # stays part of the topic; their figures do not.
+    before = str(text or "")[:len(str(text or "")) - len(phrase)].split()
+    context = [w for w in before if own_terms(w) and stem(w) not in _FIGURE_WORDS]
     for frame in data["frames"]:
         phrase = frame.sub("", phrase, count=1).strip()
     cut = len(phrase)
@@ -158,7 +162,7 @@ def topic_of(text):
             cut = min(cut, found.start())
     head, rest = phrase[:cut].strip(), phrase[cut:]
     extra = [w for w in rest.split() if own_terms(w) and w not in head.split()]
-    topic = " ".join([head, *extra]).strip()
+    topic = " ".join([head, *extra, *context]).strip()
     if not own_terms(topic):
         return None
     return topic
@@ -167,7 +171,7 @@ def topic_of(text):
 def _question_start(text):
     """Where the question begins after something the caller said about
     themselves ("I'm seventy kilos, how much caffeine ...")."""
-    text = " ".join(str(text or "").split())
+    text = str(text or "")
     found = re.search(r"(?<=\s)(?:how|what|what's|why|when|which|where|is|are|can|should|"
                       r"does|do)\b", text)
     if found and re.match(r"^(?:i|i'm|im|i've|my|we)\b", text):

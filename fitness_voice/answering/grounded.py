@@ -32,8 +32,8 @@ from .extract import (
 )
 from .followup import own_terms, resolve
 from .intents import intent_of, question_part
-from .numbers import with_digits
-from .plain_text import normalise
+from .numbers import with_digits, words_said
+from .plain_text import normalise, sentences_of
 from .question import QUANTITIES, fits, kind_of
 from .terms import stopwords, synonyms, terms, words
 
@@ -166,7 +166,7 @@ class GroundedResponder:
             # Only what was said counts as spoken: "tell me more" reads the rate.
             chosen = [source[1].index] if source[1].text in spoken else []
         else:
-            room = self.max_words + 8 - sum(len(text.split()) for text in spoken)
+            room = self.max_words + 8 - sum(words_said(text) for text in spoken)
             extra = complement(query, passage, [sentences[i] for i in chosen], candidates, room)
             if extra is not None and len(spoken) < self.max_sentences:
                 spoken.append(extra[1].text)
@@ -236,10 +236,13 @@ class GroundedResponder:
             return None
         source = ordered[found.sentence]
         line = self.lines.say(f"answering.{found.line}", **found.fields)
+        last = _last_reply(ctx)
+        if last and normalise(with_digits(line)) in normalise(with_digits(last)):
+            return None  # said just before: "how fast can I lose it?" wants the rate itself
         spoken = [line]
         # The rate it came from, unless that has a worked example of its own
         # ("so a 40 year old would have ...") that would muddle the caller's.
-        if len(line.split()) + source[1].words <= self.max_words + 8 \
+        if words_said(line) + source[1].words <= self.max_words + 5 \
                 and not _WORKED_EXAMPLE.search(with_digits(source[1].text)):
             spoken.append(source[1].text)
         return spoken, source
@@ -260,7 +263,7 @@ class GroundedResponder:
         chosen = [best]
         after = best + 1
         if after < len(sentences) and after not in spoken and fits("why", sentences[after]) \
-                and len(f"{sentences[best]} {sentences[after]}".split()) <= self.max_words:
+                and words_said(f"{sentences[best]} {sentences[after]}") <= self.max_words:
             chosen.append(after)
         text = " ".join(sentences[i] for i in chosen)
         position["spoken"] = sorted(spoken | set(chosen))
@@ -269,21 +272,27 @@ class GroundedResponder:
         return LLMAnswer(text=text, source=self.source, passages_used=[position["passage_id"]])
 
     def _speak_passage(self, ctx, passage, sentences, chosen, spoken, used, resolved):
-        chosen, spoken, used = list(chosen), list(spoken), list(used)
+        chosen, spoken = list(chosen), list(spoken)
+        text = fit(spoken, self.max_words)
+        chosen = [i for i in chosen if _said(sentences[i].text, text)]
         rest = self._rest(sentences, chosen)
         # Tell the caller how to get the rest: once a call, and whenever the rest
         # still answers the question.
         offer = bool(rest) and (any(s.score >= 1.0 for s in rest)
                                 or not ctx.state.get("more_hint_given"))
-        if offer and len(spoken) >= self.max_sentences:
-            # "Want to hear more?" is the third sentence: the last one waits for it.
-            dropped = spoken.pop()
-            if dropped not in [sentences[i].text for i in chosen]:
-                used = used[:-1]  # it came from another passage
-            chosen = [i for i in chosen if sentences[i].text != dropped]
-        text = fit(spoken, self.max_words)
+        if offer and len(sentences_of(text)) >= self.max_sentences and len(chosen) > 1:
+            # "Want to hear more?" is the third sentence: the passage's weakest one
+            # (never the answer itself) waits for it.
+            best = max(chosen, key=lambda i: sentences[i].score)
+            weakest = min((i for i in chosen if i != best), key=lambda i: sentences[i].score)
+            spoken = [part for part in spoken if part != sentences[weakest].text]
+            chosen.remove(weakest)
+            text = fit(spoken, self.max_words)
+        used = [pid for pid in used if pid == str(passage.id)] + [
+            pid for pid, part in zip(used[1:], spoken[len(chosen):], strict=False)
+            if _said(part, text)]
         position = {"passage_id": str(passage.id), "file": getattr(passage, "file", None),
-                    "sentences": [s.text for s in sentences], "spoken": list(chosen),
+                    "sentences": [s.text for s in sentences], "spoken": chosen,
                     "offered": offer, "reply": None, "question": resolved.question,
                     "topic": resolved.topic or _title(passage), "title": _title(passage)}
         if offer:
@@ -319,7 +328,9 @@ class GroundedResponder:
         if len(query.own) >= 2 and all(_near(t, have) for t in query.own):
             return self._answer_question(ctx, resolved, passages, None)
         topic = set(own_terms(self._clean(resolved.said)))
-        if not any(_near(t, have) for t in topic) or nearest.words > self.max_words:
+        score = getattr(passage, "score", None)
+        far = isinstance(score, int | float) and 0 < score < _NEAREST_FLOOR
+        if far or not any(_near(t, have) for t in topic) or nearest.words > self.max_words:
             return self._reply(self._named("not_found", name))
         text = self.lines.say("answering.not_found_nearest", nearest=nearest.text)
         ctx.state["grounded"] = {
@@ -374,7 +385,7 @@ class GroundedResponder:
     def _take(self, indexes, sentences):
         chosen, words_taken = [], 0
         for i in indexes:
-            size = len(sentences[i].split())
+            size = words_said(sentences[i])
             if chosen and (len(chosen) >= self.max_sentences
                            or words_taken + size > self.max_words):
                 break
@@ -441,9 +452,17 @@ def _last_reply(ctx):
     return position.get("reply") if isinstance(position, dict) else None
 
 
+# Below this retrieval similarity, the nearest passage is too far to offer.
+_NEAREST_FLOOR = 0.25
 # "a 40 year old", "for a 70 kilogram person": an example figure in the notes.
 _WORKED_EXAMPLE = re.compile(r"\b(?:a|an) \d+(?:\.\d+)? (?:year old|years old|kilogram|"
                              r"kilograms|kilo|kg|pound|pounds)\b")
+
+
+def _said(sentence, text):
+    """Whether `sentence` was said in `text`, whole or cut short at a clause."""
+    head = " ".join(sentence.split()[:6])
+    return sentence in text or (len(head.split()) == 6 and head in text)
 
 
 def _near(term, have):

@@ -113,3 +113,30 @@ def with_digits(text):
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def words_said(text):
+    """How many words `text` takes when read aloud, numbers as words: "110 grams" is
+    four ("one hundred ten grams"), "1.4" three ("one point four")."""
+    count = 0
+    for token in str(text or "").split():
+        found = re.fullmatch(r"[(\"']*(\d[\d,]*)(?:\.(\d+))?(%?)[)\"'.,;:!?]*", token)
+        if not found:
+            count += 1
+            continue
+        whole, decimals, percent = found.groups()
+        count += _integer_words(int(whole.replace(",", "") or 0))
+        if decimals:
+            count += 1 + len(decimals)
+        count += 1 if percent else 0
+    return count
+
+
+def _integer_words(n):
+    if n < 100:
+        return 1  # "seven", "twenty-five"
+    if n < 1000:
+        return 2 + (1 if n % 100 else 0)
+    if n < 1_000_000:
+        return _integer_words(n // 1000) + 1 + (_integer_words(n % 1000) if n % 1000 else 0)
+    return 3

@@ -75,6 +75,11 @@ def qualifiers(text):
     return frozenset(w for w in words(text) if w in wanted)
 
 
+def weak_terms():
+    """The stems of words that do not name what a question is about ("help", "work")."""
+    return _vocabulary(lang.active_language())[3]
+
+
 def synonyms(term):
     """The other stems that mean the same as stem `term` (an empty set if none)."""
     return _vocabulary(lang.active_language())[1].get(term, frozenset())
@@ -106,5 +111,8 @@ def _vocabulary(language):
     qualifying = data.get("qualifiers") or ""
     if not isinstance(qualifying, str):
         raise lang.LanguageDataError(f"{where}: `qualifiers` must be whitespace-separated words")
+    weak = data.get("weak") or ""
+    if not isinstance(weak, str):
+        raise lang.LanguageDataError(f"{where}: `weak` must be whitespace-separated words")
     return (frozenset(text.split()), {term: frozenset(same) for term, same in found.items()},
-            frozenset(qualifying.split()))
+            frozenset(qualifying.split()), frozenset(stem(w) for w in weak.split()))

@@ -4,7 +4,7 @@ figures, and rates and formulas in the notes applied to them."""
 import pytest
 
 from fitness_voice.answering import compute
-from fitness_voice.answering.numbers import numbers, with_digits
+from fitness_voice.answering.numbers import numbers, with_digits, words_said
 
 
 @pytest.mark.parametrize("text, values", [
@@ -36,6 +36,19 @@ def test_numbers_in_words_and_digits(text, values):
 ])
 def test_with_digits(text, expected):
     assert with_digits(text) == expected
+
+
+@pytest.mark.parametrize("text, count", [
+    ("110 grams", 4),                 # one hundred ten grams
+    ("1.4 to 2.0 grams", 8),          # one point four to two point zero grams
+    ("1,200 calories", 5),
+    ("about 25 minutes", 3),
+    ("70%", 2),
+    ("Rest (2 days).", 3),
+    ("", 0),
+])
+def test_words_said_counts_numbers_as_spoken(text, count):
+    assert words_said(text) == count
 
 
 @pytest.mark.parametrize("said, weight, weight_said, age, lose", [

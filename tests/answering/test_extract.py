@@ -82,9 +82,14 @@ def test_choose_does_not_add_what_was_just_said():
 @pytest.mark.parametrize("spoken, max_words, expected", [
     (["Short one.", "Another."], 5, "Short one. Another."),
     # Over the budget by a few words: kept whole.
-    (["one two three, four five six seven eight nine ten eleven twelve"], 5,
-     "one two three, four five six seven eight nine ten eleven twelve"),
-    # Far over: cut at the word limit, or at a clause boundary past its middle.
+    (["one two three, four five six seven eight nine ten"], 5,
+     "one two three, four five six seven eight nine ten"),
+    # A sentence that does not fit after the first is left for later.
+    (["One two three four five.", "Six seven eight nine ten eleven."], 5,
+     "One two three four five."),
+    # Far over: cut at a clause that can end it, at the word limit, or at a
+    # clause boundary past its middle.
+    (["a a a a a a, and b b b b b b b b."], 6, "a a a a a a."),
     (["a " * 30], 10, "a a a a a a a a a a."),
     (["b " * 8 + "b, " + "c " * 30], 12, "b b b b b b b b b."),
 ])
@@ -111,7 +116,7 @@ def test_question_form(text, form):
 
 
 @pytest.mark.parametrize("scores, weights", [
-    ([0.9, 0.8, 0.5], [1.0, 0.5, 0.3]),          # by how far below the best
+    ([0.9, 0.8, 0.5], [1.0, 0.6, 0.3]),          # by how far below the best
     ([0.5, 0.5], [1.0, 0.65]),                   # ties: by rank
     ([0.4, 0.6], [1.0, 0.65]),                   # not in order: by rank
     ([None, None, None, None, None], [1.0, 0.65, 0.5, 0.4, 0.4]),

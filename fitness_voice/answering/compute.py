@@ -164,8 +164,9 @@ def _per_weight(question, text, figures):
         what = _substance(unit.group(2), question)
         period = _PERIOD.match(tail[unit.end():])
         asked = _ASKED_PERIOD.search(question)
-        if asked and period and _period_words(period.group(1)) != _period_words(asked.group(1)):
-            continue  # "how much per meal" and a rate per day
+        if asked and _period_words(period.group(1) if period else "a day") != \
+                _period_words(asked.group(1)):
+            continue  # "how much per meal" and a rate per day (a rate without one is daily)
         period = period or asked
         context = spaced[max(0, start - 40):start]
         score = _context_score(question, context)

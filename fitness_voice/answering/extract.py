@@ -322,6 +322,8 @@ def _score(sentence, query, idf):
             score += 1.5 if query.kind in QUANTITIES else 1.0
         elif query.kind not in QUANTITIES:
             score += 0.4
+        elif not query.own:
+            score += 1.0  # "how often should I do that": the kind is all it asks
     elif query.kind in QUANTITIES:
         score *= 0.5  # "how many" and no number: not the answer
     if score > 0 and query.qualifiers & qualifiers(sentence.text):

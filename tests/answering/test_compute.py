@@ -138,6 +138,7 @@ def test_compute(question, said, sentences, line, fields):
     ("how much protein", "", [PROTEIN]),                       # no figures
     ("how much protein", "i'm fifty", [PROTEIN]),               # an age, not a weight
     ("how much protein per meal", "i weigh 80 kg", [PROTEIN]),  # a daily rate, per meal asked
+    ("how much protein per meal", "i weigh 80 kg", [PROTEIN_CUT]),  # no period: daily
     ("how much protein", "i weigh 80 kg", [NO_RATE]),           # no rate in the notes
     ("what's my max heart rate", "i weigh 80 kg", [MAX_HR]),
 ])

@@ -332,6 +332,8 @@ def _score(sentence, query, idf):
         score += 0.5  # "how much protein": a day, unless asked per meal
     if sentence.index == 0:
         score += 0.3  # the notes open each section with its answer
+    if is_alarm(sentence.text):
+        score *= 0.5  # "call emergency services": the safety layer's line, not an answer
     if normalise(sentence.text) in query.spoken and not _mentions(sentence.terms, query.own):
         score *= 0.2  # said just before: a follow-up wants something new
     # Long sentences match more words by chance.
@@ -398,6 +400,23 @@ def _without_attribution(text):
     if text and text[-1] not in ".!?":
         text += "."
     return text
+
+
+def is_alarm(text):
+    """Whether a sentence sends the caller to emergency help (vocabulary `alarms`)."""
+    return bool(_alarms(lang.active_language()).search(str(text).lower()))
+
+
+@functools.cache
+def _alarms(language):
+    patterns = lang.data("answering/vocabulary", language).get("alarms") or []
+    where = f"{language}: answering/vocabulary.yaml"
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise lang.LanguageDataError(f"{where}: `alarms` must be a list of patterns")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+    except re.error as error:
+        raise lang.LanguageDataError(f"{where}: alarms: {error}") from None
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from .extract import (
     complement,
     fit,
     heading_answers,
+    is_alarm,
     passage_sentences,
     query_for,
     rank_weights,
@@ -151,8 +152,10 @@ class GroundedResponder:
         if not candidates:
             return self._miss(ctx, resolved, [])
         passage, sentences, steps = best_passage(query, candidates, weights, retrieved)
-        said_before = {s.index for s in sentences if normalise(s.text) in query.spoken}
-        chosen = choose(sentences, self.max_words, self.max_sentences, steps, said_before,
+        # Not added for context: what was just said, and emergency advice.
+        avoid = {s.index for s in sentences
+                 if normalise(s.text) in query.spoken or is_alarm(s.text)}
+        chosen = choose(sentences, self.max_words, self.max_sentences, steps, avoid,
                         lead=heading_answers(passage, query))
         spoken = [sentences[i].text for i in chosen]
         used = [str(passage.id)]

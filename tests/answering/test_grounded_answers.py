@@ -273,3 +273,15 @@ def test_a_reply_is_three_sentences_at_most_with_the_offer_of_more(coach):
 def test_replies_stay_short(coach, question, passages):
     text = Call(coach).say(question, passages)
     assert len(sentences(text)) <= 3 and words(text) <= 48
+
+
+def test_a_sentence_sending_the_caller_to_emergency_help_counts_for_less(coach):
+    # Lines that reach the responder were judged safe: "out of breath after sprints".
+    breathless = Passage(
+        "breath.md#0", "Severe breathlessness that does not settle with rest is an emergency, "
+        "so stop and call emergency services. Normal breathlessness from exercise eases "
+        "quickly once you slow down.", "Breathlessness", "Breathlessness during exercise",
+        "breath.md", score=0.6)
+    text = Call(coach).say("I get out of breath during sprints but it goes away, is that okay?",
+                           [breathless])
+    assert text.startswith("Normal breathlessness from exercise eases quickly")

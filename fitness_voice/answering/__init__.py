@@ -7,12 +7,14 @@ contract.Responder). Configuration picks them in `build_responder`.
 
 from .contract import PROFILE_KEYS, CoachContext, LLMAnswer, LLMError, Responder
 from .fallback import FallbackResponder
+from .followup import standalone_question
 from .grounded import GroundedResponder
 from .openai_responder import DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_TIMEOUT, OpenAIResponder
 from .prompts import system_prompt
 
 __all__ = ["PROFILE_KEYS", "CoachContext", "FallbackResponder", "GroundedResponder", "LLMAnswer",
-           "LLMError", "OpenAIResponder", "Responder", "build_responder", "system_prompt"]
+           "LLMError", "OpenAIResponder", "Responder", "build_responder", "standalone_question",
+           "system_prompt"]
 
 
 def build_responder(config, passages_of=None, normalize=None) -> Responder:

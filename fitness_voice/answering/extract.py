@@ -2,30 +2,45 @@
 of its sentences to say, within a word budget, word for word from the notes.
 
 Sentences are scored by the question's terms they share (weighted by how rare
-each term is among the candidates; a synonym counts half), and a passage by
-its best sentence and its title and heading, tempered by retrieval's ranking.
+each term is among the candidates; a synonym counts half; words a follow-up
+inherits from the question before it, and the caller's goal, count less), and
+by whether they look like an answer to the kind of question asked ("how long"
+wants a duration, "why" a reason; see question.py). A passage is scored by its
+best sentence and its title and heading, tempered by retrieval's ranking. When
+the chosen passage leaves a part of the question open, the best sentence of
+another passage about that part is added (see complement).
 """
 
+import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .. import lang
+from .numbers import words_said
 from .plain_text import normalise, sentences_of
-from .terms import synonyms, terms
+from .question import QUANTITIES, fits, kind_of, preferred
+from .terms import qualifiers, synonyms, terms, weak_terms
 
-_QUANTITY = re.compile(r"\bhow (?:many|much|long|often|far|fast|heavy|hard|soon)\b|"
-                       r"\bwhat (?:percent|percentage|number)\b|\bhow many times\b")
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
-                     r"thirty|sixty|hundred|half|once|twice|minutes?|seconds?|hours?|"
-                     r"days?|weeks?|percent)\b", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(r"^(?:this|that|these|those|it|its|they|them|so|but|also|"
-                             r"even|however|then|instead|otherwise|here|there|such)\b",
-                             re.IGNORECASE)
+                             r"even|however|then|instead|otherwise|here|there|such|another|"
+                             r"other)\b", re.IGNORECASE)
 _QUESTION_WORDS = ("how", "what", "why", "when", "which", "where", "who", "is", "are", "can",
                    "should", "does", "do")
 _QUESTION_FORM = re.compile(
     r"\b(how) (?:do|does|should|can|to|would)\b|\b(what)(?:'s| is| are| does)\b|\b(why)\b|"
     r"\b(when) (?:should|can|do|is|to)\b")
+# How much a term counts: the caller's own words, words a follow-up inherits
+# from the question before it, and the caller's profile (goal, experience).
+OWN, INHERITED, PROFILE = 1.0, 0.3, 0.5
+# Question kinds whose first word says what a heading answers ("how do I" and
+# "How to", "what is" and "What ... is"); "how long" and "How often" do not match.
+_FORM_KINDS = ("how_to", "what_is", "why", None)
+# A short answer takes the sentence after it while both fit in this many words.
+_FILL_WORDS = 35
+# Other sections of the best passage's file count this much less than retrieval's
+# own finds, unless their heading fits the question better.
+_SIBLING = 0.6
 
 
 @dataclass
@@ -37,47 +52,100 @@ class Sentence:
     score: float = 0.0         # set by best_passage
 
 
+@dataclass
+class Query:
+    """What a question asks, for scoring: its terms with their weights, and its kind."""
+
+    text: str
+    weights: dict
+    kind: str | None = None
+    spoken: frozenset = field(default_factory=frozenset)  # said just before: not again
+    qualifiers: frozenset = field(default_factory=frozenset)  # "before", "during", ...
+
+    @property
+    def own(self):
+        return {term for term, weight in self.weights.items() if weight >= OWN}
+
+
+def query_for(question, own=None, profile=(), kind=None, spoken=()):
+    """A Query for `question`; `own` is the caller's own words when the question
+    was completed from the one before (their terms count fully, the rest half);
+    `profile` is text about the caller (their goal) whose terms count a little."""
+    weights = {}
+    own_terms = set(terms(_unframed(own))) if own is not None else None
+    for term in terms(_unframed(question)):
+        weights[term] = OWN if own_terms is None or term in own_terms else INHERITED
+    for term in terms(" ".join(str(p) for p in profile if p)):
+        weights.setdefault(term, PROFILE)
+    kind = kind or kind_of(own if own is not None and kind_of(own) else question)
+    return Query(question, weights, kind, frozenset(normalise(s) for s in spoken),
+                 qualifiers(question))
+
+
+def _unframed(text):
+    """Without the words that only say what kind of question it is ("how long",
+    "how often"): those are not what the question is about."""
+    return _KIND_WORDS.sub(" ", str(text or ""))
+
+
+_KIND_WORDS = re.compile(r"\bhow (?:long|often)\b", re.IGNORECASE)
+
+
 def passage_sentences(passage):
-    """The passage's sentences as plain prose, without a repeat of its title or heading."""
+    """The passage's sentences as plain prose, without a repeat of its title or
+    heading, and without who said it ("..., according to the NHS")."""
     skip = {normalise(getattr(passage, "title", "")), normalise(getattr(passage, "heading", ""))}
-    found = [s for s in sentences_of(passage.text) if normalise(s) not in skip]
-    return [Sentence(text, i, frozenset(terms(text)), len(text.split()))
+    found = []
+    for text in sentences_of(passage.text):
+        if normalise(text) in skip:
+            continue
+        text = _without_attribution(text)
+        if text:
+            found.append(text)
+    return [Sentence(text, i, frozenset(terms(text)), words_said(text))
             for i, text in enumerate(found)]
 
 
-def best_passage(question, candidates):
-    """Score every sentence and pick the passage that answers `question`.
+def best_passage(question, candidates, weights=None, retrieved=None):
+    """Score every sentence and pick the passage that answers `question` (text or Query).
 
     `candidates` is [(passage, its sentences)], in retrieval's order, none
-    without sentences. Returns (passage, sentences, steps), where `steps` says
-    the passage gives how-to steps, which are said in order.
+    without sentences; `weights` says how far to trust each (by default from
+    retrieval's ranking, see rank_weights). When only the first `retrieved`
+    candidates came from retrieval, the rest (other sections of the same file)
+    count less unless their heading fits the question better than any found.
+    Returns (passage, sentences, steps), where `steps` says the passage gives
+    how-to steps, which are said in order.
     """
-    wanted = set(terms(question))
-    idf = _idf([s for _passage, group in candidates for s in group], wanted)
-    quantity = bool(_QUANTITY.search(question))
-    form = question_form(question)
-    weights = _rank_weights([passage for passage, _sentences in candidates])
+    query = question if isinstance(question, Query) else query_for(question)
+    idf = _idf([s for _passage, group in candidates for s in group], query.weights)
+    form = question_form(query.text)
+    if weights is None:
+        weights = rank_weights([passage for passage, _sentences in candidates])
+    labels = [_label_score(passage, query, idf, form) for passage, _sentences in candidates]
+    found = len(candidates) if retrieved is None else retrieved
+    best_found = max(labels[:found], default=0.0)
     best = None
-    for (passage, sentences), weight in zip(candidates, weights, strict=True):
+    for n, ((passage, sentences), weight) in enumerate(zip(candidates, weights, strict=True)):
         for sentence in sentences:
-            sentence.score = _score(sentence, wanted, idf, quantity)
-        label = set(terms(getattr(passage, "heading", ""))) | \
-            set(terms(getattr(passage, "title", "")))
-        label_score = _overlap(frozenset(label), wanted, idf)
-        if form and form in _heading_forms(getattr(passage, "heading", "")):
-            label_score += 1.0  # "how do I ..." and a "How to ..." section
-        score = weight * (max(s.score for s in sentences) + 0.8 * label_score + 0.01)
+            sentence.score = _score(sentence, query, idf)
+        if n >= found and labels[n] <= best_found + 0.5:
+            weight *= _SIBLING
+        score = weight * (1.0 + max(s.score for s in sentences) + labels[n])
         if best is None or score > best[0]:
             best = (score, passage, sentences)
     _, passage, sentences = best
     # "How do I ..." answered by a "How to ..." section: the steps go in order.
-    steps = form == "how" and normalise(getattr(passage, "heading", "")).startswith("how to")
+    steps = form == "how" and query.kind == "how_to" and \
+        normalise(getattr(passage, "heading", "")).startswith("how to")
     return passage, sentences, steps
 
 
-def choose(sentences, max_words, max_sentences, steps=False):
+def choose(sentences, max_words, max_sentences, steps=False, avoid=(), lead=False):
     """The indexes of the best sentence, what it leans on, and the sentences that
-    add to it, within the word budget, in their original order."""
+    add to it, within the word budget, in their original order. Sentences in
+    `avoid` (said just before) are not added for context. `lead` says the
+    section's heading asks the caller's question, so its opening is the answer."""
     anchor = max(sentences, key=lambda s: (s.score, -s.index))
     if anchor.score <= 0.3 and anchor.index != 0:
         anchor = sentences[0]
@@ -86,17 +154,18 @@ def choose(sentences, max_words, max_sentences, steps=False):
     first = anchor
     # Say what the sentence leans on ("That's ...", or a short "Don't wait."),
     # and what that leans on in turn.
-    while first.index > 0 and (_BACK_REFERENCE.match(first.text) or first.words < 10):
+    while first.index > 0 and (_BACK_REFERENCE.match(first.text) or first.words < 8):
         first = sentences[first.index - 1]
         chosen.add(first.index)
         words += first.words
     opening = sentences[0]
-    if 0 not in chosen and words + opening.words <= max_words:
-        # Each section opens with its main point: say it first, for context.
+    if 0 not in chosen and 0 not in avoid and words + opening.words <= max_words and (
+            opening.score >= 0.8 or anchor.score < 1.5 or steps or lead):
+        # Each section opens with its main point: say it first when it helps.
         chosen.add(0)
         words += opening.words
     while len(chosen) < max_sentences:
-        added = _next_addition(sentences, chosen, words, anchor, max_words, steps)
+        added = _next_addition(sentences, chosen, words, anchor, max_words, steps, avoid)
         if added is None:
             break
         chosen.add(added.index)
@@ -104,16 +173,91 @@ def choose(sentences, max_words, max_sentences, steps=False):
     return sorted(chosen)
 
 
+def complement(query, passage, spoken, candidates, room):
+    """A sentence of another passage for the part of the question the answer
+    leaves open, as (passage, sentence), or None: a word of the question the
+    spoken sentences do not have ("protein as a vegetarian"), or one half of a
+    two-part question that the passage's heading is not about ("how many sets
+    and reps" answered from "How many reps"). Only a passage whose heading names
+    that part counts, and the sentence must fit in `room` words. Words like
+    "help" or "work" never name a part (terms.weak_terms)."""
+    label = _label_terms(passage)
+    covered = set(label)
+    for sentence in spoken:
+        covered |= sentence.terms
+    open_terms = {t for t in query.own if not _mentions(covered, {t})}
+    heading = frozenset(terms(getattr(passage, "heading", "")))
+    for half in _PARTS.split(query.text) if _PARTS.search(query.text) else ():
+        asked = set(terms(half)) & query.own
+        if asked and not any(_mentions(heading, {t}) for t in asked):
+            open_terms |= asked
+    open_terms -= weak_terms()
+    if not open_terms:
+        return None
+    best = None
+    for other, sentences in candidates:
+        if other is passage:
+            continue
+        other_heading = frozenset(terms(getattr(other, "heading", "")))
+        named = {t for t in open_terms if _mentions(other_heading, {t})}
+        if not named:
+            continue
+        for sentence in sentences:
+            if sentence.words > room or sentence.score < 1.0 or \
+                    not _mentions(sentence.terms, named):
+                continue
+            if normalise(sentence.text) in query.spoken:
+                continue
+            rank = (sentence.score, -sentence.index)
+            if best is None or rank > best[0]:
+                best = (rank, other, sentence)
+    return None if best is None else (best[1], best[2])
+
+
+# What joins the two halves of a two-part question.
+_PARTS = re.compile(r"\b(?:and|or|plus|as well as)\b")
+
+
 def fit(spoken, max_words):
-    """Join sentences, cutting one very long sentence at a clause boundary."""
-    text = " ".join(spoken)
-    words = text.split()
-    if len(words) <= max_words + 15:
+    """Join sentences within about `max_words` said aloud: whole sentences while they
+    fit (the first always), and one very long sentence cut at a clause boundary."""
+    spoken = [text for text in spoken if text]
+    if not spoken:
+        return ""
+    kept = [spoken[0]]
+    for text in spoken[1:]:
+        if words_said(" ".join([*kept, text])) > max_words + _SLACK:
+            break
+        kept.append(text)
+    text = " ".join(kept)
+    if words_said(text) <= max_words + _SLACK:
         return text
-    head = " ".join(words[:max_words])
+    words = text.split()
+    limit = len(words)
+    while limit > 1 and words_said(" ".join(words[:limit])) > max_words + _SLACK:
+        limit -= 1
+    head = " ".join(words[:limit])
+    cuts = [m.start() for m in _CLAUSE.finditer(head) if m.start() > len(head) * 0.4]
+    if cuts:
+        return head[:cuts[-1]].rstrip(",;: ") + "."
+    while limit > 1 and words_said(" ".join(words[:limit])) > max_words:
+        limit -= 1
+    head = " ".join(words[:limit])
     cut = max(head.rfind(", "), head.rfind("; "))
     head = head[:cut] if cut > len(head) // 2 else head
     return head.rstrip(",;: ") + "."
+
+
+# Over the word budget by this much is still said whole.
+_SLACK = 5
+# Where a long sentence can end early and still say its main point.
+_CLAUSE = re.compile(r"(?:,| ;|;) (?=and |but |so |which |while |because |or )|; ")
+
+
+def heading_answers(passage, query):
+    """Whether the passage's heading asks the same kind of question as the caller
+    ("Is weight training safe for kids" for "is it okay for him to lift")."""
+    return bool(query.kind) and kind_of(getattr(passage, "heading", "")) == query.kind
 
 
 def question_form(text):
@@ -127,19 +271,21 @@ def question_form(text):
     return first if first in _QUESTION_WORDS else None
 
 
-def _next_addition(sentences, chosen, words, anchor, max_words, steps):
+def _next_addition(sentences, chosen, words, anchor, max_words, steps, avoid=()):
     """The best sentence still worth adding to `chosen`, or None."""
     for sentence in sorted(sentences, key=lambda s: (-s.score, s.index)):
-        if sentence.index in chosen or words + sentence.words > max_words:
+        if sentence.index in chosen or sentence.index in avoid or \
+                words + sentence.words > max_words:
             continue
         # A neighbour that shares a word with the question (or follows a
         # short answer) reads as one thought; a distant one must match well.
         before = sentence.index == min(chosen) - 1
         after = sentence.index == max(chosen) + 1
         between = min(chosen) < sentence.index < max(chosen)
-        useful = (sentence.score >= max(0.8, 0.5 * anchor.score)
-                  or ((before or after or between) and sentence.score >= 0.8)
-                  or (after and (steps or words < 30 or sentence.words < 12))
+        useful = (sentence.score >= max(1.0, 0.6 * anchor.score)
+                  or ((before or after) and sentence.score >= 0.8)
+                  or (after and (steps or words < 12
+                                 or words + sentence.words <= _FILL_WORDS))
                   or between)
         leans_back = _BACK_REFERENCE.match(sentence.text) and \
             sentence.index - 1 not in chosen
@@ -148,38 +294,77 @@ def _next_addition(sentences, chosen, words, anchor, max_words, steps):
     return None
 
 
-def _idf(sentences, wanted):
+def _idf(sentences, weights):
     count = len(sentences)
     idf = {}
-    for term in wanted | {syn for t in wanted for syn in synonyms(t)}:
+    for term in set(weights) | {syn for t in weights for syn in synonyms(t)}:
         df = sum(1 for s in sentences if term in s.terms)
         idf[term] = math.log(1 + (count + 1) / (df + 0.5))
     return idf
 
 
-def _overlap(have, wanted, idf):
+def _overlap(have, weights, idf):
     score = 0.0
-    for term in wanted:
+    for term, weight in weights.items():
         if term in have:
-            score += idf[term]
+            score += weight * idf[term]
         else:
             same = synonyms(term) & have
             if same:
-                score += 0.5 * max(idf[s] for s in same)
+                score += 0.5 * weight * max(idf[s] for s in same)
     return score
 
 
-def _score(sentence, wanted, idf, quantity):
-    score = _overlap(sentence.terms, wanted, idf)
-    if score and quantity and _NUMBER.search(sentence.text):
-        score += 1.0
+def _score(sentence, query, idf):
+    score = _overlap(sentence.terms, query.weights, idf)
+    if query.kind and fits(query.kind, sentence.text):
+        if score > 0:
+            score += 1.5 if query.kind in QUANTITIES else 1.0
+        elif query.kind not in QUANTITIES:
+            score += 0.4
+        elif not query.own:
+            score += 1.0  # "how often should I do that": the kind is all it asks
+    elif query.kind in QUANTITIES:
+        score *= 0.5  # "how many" and no number: not the answer
+    if score > 0 and query.qualifiers & qualifiers(sentence.text):
+        score += 0.5  # "during a workout" and "during exercise"
+    if score > 0 and preferred(query.kind, query.text, sentence.text):
+        score += 0.5  # "how much protein": a day, unless asked per meal
     if sentence.index == 0:
         score += 0.3  # the notes open each section with its answer
+    if is_alarm(sentence.text):
+        score *= 0.5  # "call emergency services": the safety layer's line, not an answer
+    if normalise(sentence.text) in query.spoken and not _mentions(sentence.terms, query.own):
+        score *= 0.2  # said just before: a follow-up wants something new
     # Long sentences match more words by chance.
     return score / (1 + 0.015 * max(0, sentence.words - 20))
 
 
-def _rank_weights(passages):
+def _mentions(have, wanted):
+    """Whether `have` holds one of the `wanted` terms or a synonym of one."""
+    return any(term in have or synonyms(term) & have for term in wanted)
+
+
+def _label_terms(passage):
+    return frozenset(terms(getattr(passage, "heading", ""))) | \
+        frozenset(terms(getattr(passage, "title", "")))
+
+
+def _label_score(passage, query, idf, form):
+    heading = getattr(passage, "heading", "")
+    score = 0.8 * _overlap(_label_terms(passage), query.weights, idf)
+    if form and query.kind in _FORM_KINDS and form in _heading_forms(heading):
+        score += 1.0  # "how do I ..." and a "How to ..." section
+    if query.kind and query.kind == kind_of(heading):
+        score += 1.0  # "how long should I hold it" and "How long to hold a plank"
+    if score > 0 and preferred(query.kind, query.text, heading):
+        score += 0.5
+    if score > 0 and query.qualifiers & qualifiers(heading):
+        score += 0.8
+    return score
+
+
+def rank_weights(passages):
     """How far to trust retrieval's order when choosing the passage to answer from.
 
     Retrieval ranks with a better model of meaning than word overlap, so a
@@ -191,7 +376,7 @@ def _rank_weights(passages):
         and scores == sorted(scores, reverse=True) and 0 < scores[0] <= 1
     if not usable:
         return [(1.0, 0.65, 0.5, 0.4)[min(rank, 3)] for rank in range(len(passages))]
-    return [max(0.3, 1.0 - 5 * (scores[0] - score)) for score in scores]
+    return [max(0.3, 1.0 - 4 * (scores[0] - score)) for score in scores]
 
 
 def _heading_forms(heading):
@@ -202,3 +387,50 @@ def _heading_forms(heading):
     if re.match(r"how to do\b", normalise(heading)):
         forms.add("what")
     return forms
+
+
+def _without_attribution(text):
+    """The sentence without who said it, or "" for a sentence that only says who."""
+    for pattern in _attributions(lang.active_language())["drop"]:
+        if pattern.search(text):
+            return ""
+    for pattern in _attributions(lang.active_language())["trim"]:
+        text = pattern.sub("", text)
+    text = text.strip()
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
+
+
+def is_alarm(text):
+    """Whether a sentence sends the caller to emergency help (vocabulary `alarms`)."""
+    return bool(_alarms(lang.active_language()).search(str(text).lower()))
+
+
+@functools.cache
+def _alarms(language):
+    patterns = lang.data("answering/vocabulary", language).get("alarms") or []
+    where = f"{language}: answering/vocabulary.yaml"
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise lang.LanguageDataError(f"{where}: `alarms` must be a list of patterns")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+    except re.error as error:
+        raise lang.LanguageDataError(f"{where}: alarms: {error}") from None
+
+
+@functools.cache
+def _attributions(language):
+    data = lang.data("answering/vocabulary", language).get("attributions") or {}
+    where = f"{language}: answering/vocabulary.yaml"
+    found = {}
+    for key in ("trim", "drop"):
+        patterns = data.get(key) or []
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise lang.LanguageDataError(f"{where}: `attributions.{key}` must be a list of "
+                                         "patterns")
+        try:
+            found[key] = tuple(re.compile(p) for p in patterns)
+        except re.error as error:
+            raise lang.LanguageDataError(f"{where}: attributions.{key}: {error}") from None
+    return found

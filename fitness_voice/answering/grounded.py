@@ -1,23 +1,42 @@
 """The grounded responder: answers from the retrieved passages alone, without a
-model. It says the sentences that answer the question (see extract.py), says
-honestly when the notes have nothing, goes on with "tell me more", and handles
-the small talk and call control a phone conversation needs (see intents.py).
+model. It rewrites a follow-up as a standalone question (followup.py), says
+the sentences that answer the kind of question asked (extract.py,
+question.py), adds a sentence of another passage when the first leaves part of
+the question open, works out simple numbers from the caller's figures
+(compute.py), says honestly when the notes have nothing, goes on with "tell me
+more", and handles the small talk and call control a phone conversation needs
+(intents.py).
 
 What it needs between turns lives in the call's JSON-safe state: "grounded"
-(where the last answer left off), "more_hint_given", and "slow" when the
-caller asked for slower speech.
+(where the last answer left off, and what it was about), "more_hint_given",
+and "slow" when the caller asked for slower speech.
 """
 
 import logging
+import re
 import time
 from collections.abc import Callable
 
 from .. import lang
+from .compute import caller_figures, compute
 from .contract import LLMAnswer, elapsed_ms
-from .extract import best_passage, choose, fit, passage_sentences
+from .extract import (
+    best_passage,
+    choose,
+    complement,
+    fit,
+    heading_answers,
+    is_alarm,
+    passage_sentences,
+    query_for,
+    rank_weights,
+)
+from .followup import own_terms, resolve
 from .intents import intent_of, question_part
-from .plain_text import normalise
-from .terms import stopwords, words
+from .numbers import with_digits, words_said
+from .plain_text import normalise, sentences_of
+from .question import QUANTITIES, fits, kind_of
+from .terms import stopwords, synonyms, terms, words
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +53,7 @@ class GroundedResponder:
     source = "grounded"
 
     def __init__(self, passages_of: Callable[[str], list] | None = None,
-                 normalize: Callable[[str], str] | None = None, max_words=60,
+                 normalize: Callable[[str], str] | None = None, max_words=40,
                  max_sentences=3):
         self.passages_of = passages_of
         self.normalize = normalize
@@ -87,14 +106,18 @@ class GroundedResponder:
             if position:
                 position["reply"] = text  # "OK." then "go on" still goes on
             return self._reply(text)
+        resolved = resolve(ctx.question, ctx.history, ctx.state)
         passages = list(ctx.passages or ())
         if not ctx.relevant or not passages:
-            ctx.state.pop("grounded", None)
-            return self._reply(self._named("not_found", name))
-        return self._answer_question(ctx, question, passages)
+            return self._miss(ctx, resolved, passages)
+        return self._answer_question(ctx, resolved, passages, position)
 
     def _question_part(self, utterance):
         text = question_part(utterance)
+        return self._clean(text)
+
+    def _clean(self, text):
+        """Normalised, with speech-recognition slips fixed when we can."""
         if text and self.normalize is not None:
             try:
                 text = normalise(self.normalize(text))
@@ -104,29 +127,220 @@ class GroundedResponder:
 
     # -- answering from passages -----------------------------------------------
 
-    def _answer_question(self, ctx, question, passages):
+    def _query(self, ctx, resolved, position):
+        said = self._clean(resolved.said)
+        if resolved.follow_up is None:
+            question, own = said, None
+        else:
+            question, own = self._clean(resolved.question), said
+        spoken = []
+        if position and resolved.follow_up:
+            spoken = [position["sentences"][i] for i in position.get("spoken") or ()
+                      if i < len(position["sentences"])]
+        profile = ctx.profile or {}
+        return query_for(question, own=own, profile=(profile.get("goal"),
+                                                     profile.get("experience")),
+                         spoken=spoken)
+
+    def _answer_question(self, ctx, resolved, passages, position):
+        query = self._query(ctx, resolved, position)
+        if resolved.follow_up == "why" and position:
+            reply = self._reason(ctx, position, query, resolved)
+            if reply is not None:
+                return reply
+        candidates, weights, retrieved = self._candidates(passages, position, resolved)
+        if not candidates:
+            return self._miss(ctx, resolved, [])
+        passage, sentences, steps = best_passage(query, candidates, weights, retrieved)
+        # Not added for context: what was just said, and emergency advice.
+        avoid = {s.index for s in sentences
+                 if normalise(s.text) in query.spoken or is_alarm(s.text)}
+        chosen = choose(sentences, self.max_words, self.max_sentences, steps, avoid,
+                        lead=heading_answers(passage, query))
+        spoken = [sentences[i].text for i in chosen]
+        used = [str(passage.id)]
+        figured = self._computed(ctx, query, resolved, passage, sentences, chosen, candidates)
+        if figured is not None:
+            spoken, source = figured
+            if source[0] is not passage:
+                passage, sentences = source[0], [s for p, found in candidates
+                                                 if p is source[0] for s in found]
+                used = [str(passage.id)]
+            # Only what was said counts as spoken: "tell me more" reads the rate.
+            chosen = [source[1].index] if source[1].text in spoken else []
+        else:
+            room = self.max_words + 8 - sum(words_said(text) for text in spoken)
+            extra = complement(query, passage, [sentences[i] for i in chosen], candidates, room)
+            if extra is not None and len(spoken) < self.max_sentences:
+                spoken.append(extra[1].text)
+                used.append(str(extra[0].id))
+        return self._speak_passage(ctx, passage, sentences, chosen, spoken, used, resolved)
+
+    def _candidates(self, passages, position, resolved):
+        """The retrieved passages, the sections of the last answer's file for a
+        follow-up (or a question still on its topic), and the other sections of
+        the best one's file; with their weights and how many count in full (the
+        rest must fit the question better to win): "how long should I hold it"
+        finds "How long to hold a plank" beside "How to do a plank"."""
+        found = [(p, sentences) for p in passages[:4] if (sentences := passage_sentences(p))]
+        weights = rank_weights([p for p, _sentences in found])
+        top = weights[0] if weights else 1.0
+        seen = {str(p.id) for p, _sentences in found}
+
+        def add(file):
+            for sibling in self._passages_of(file):
+                if str(sibling.id) not in seen and (sentences := passage_sentences(sibling)):
+                    seen.add(str(sibling.id))
+                    found.append((sibling, sentences))
+                    weights.append(top)
+
+        if position and position.get("file") and (resolved.follow_up or set(
+                own_terms(resolved.said)) & set(terms(" ".join(position["sentences"])))):
+            add(position["file"])
+        in_full = len(found)
+        if found and getattr(found[0][0], "file", None):
+            add(found[0][0].file)
+        return found, weights, in_full
+
+    def _passages_of(self, file):
+        if not self.passages_of or not file:
+            return []
+        try:
+            return [p for p in self.passages_of(file) if p is not None]
+        except Exception:
+            log.exception("passages_of(%r) failed", file)
+            return []
+
+    def _computed(self, ctx, query, resolved, passage, sentences, chosen, candidates):
+        """The caller's own figure worked out from a rate in the notes, as
+        (sentences to say, (passage, sentence) it came from), or None."""
+        # Worked out when the caller asks for a figure, or gives theirs; not again for
+        # "what if I want it faster" after it.
+        asked = kind_of(resolved.said) if resolved.follow_up else query.kind
+        if asked not in (*QUANTITIES, "what_is", None) and resolved.follow_up != "figures":
+            return None
+        if resolved.follow_up not in (None, "figures", "reference") and asked is None:
+            return None
+        earlier = [turn[0] for turn in reversed(list(ctx.history or ())) if turn and turn[0]]
+        figures = caller_figures(ctx.question, *earlier)
+        if figures.weight_kg is None and figures.age is None and figures.lose_kg is None:
+            return None
+        # The answer's own sentences first, then the rest of its passage, then
+        # the other passages' sentences that share the question's words.
+        ordered = [(passage, sentences[i])
+                   for i in sorted(chosen, key=lambda i: -sentences[i].score)]
+        ordered += [(passage, s) for s in sorted(sentences, key=lambda s: -s.score)
+                    if s.index not in chosen]
+        ordered += [(other, s) for other, found in candidates if other is not passage
+                    for s in sorted(found, key=lambda s: -s.score) if s.score >= 1.0]
+        found = compute(query.text, [(n, pair[1].text) for n, pair in enumerate(ordered)],
+                        figures)
+        if found is None:
+            return None
+        source = ordered[found.sentence]
+        line = self.lines.say(f"answering.{found.line}", **found.fields)
+        last = _last_reply(ctx)
+        if last and normalise(with_digits(line)) in normalise(with_digits(last)):
+            return None  # said just before: "how fast can I lose it?" wants the rate itself
+        spoken = [line]
+        # The rate it came from, unless that has a worked example of its own
+        # ("so a 40 year old would have ...") that would muddle the caller's.
+        if words_said(line) + source[1].words <= self.max_words + 5 \
+                and not _WORKED_EXAMPLE.search(with_digits(source[1].text)):
+            spoken.append(source[1].text)
+        return spoken, source
+
+    def _reason(self, ctx, position, query, resolved):
+        """ "Why?": the reason sentence of the last answer's passage, not a repeat."""
+        sentences = position["sentences"]
+        spoken = set(position.get("spoken") or ())
+        reasons = [i for i, text in enumerate(sentences)
+                   if i not in spoken and fits("why", text)]
+        if not reasons:
+            # The reason was in the answer already: say just that sentence again.
+            reasons = [i for i in spoken if i < len(sentences) and fits("why", sentences[i])]
+        if not reasons:
+            return None
+        wanted = set(query.weights)
+        best = max(reasons, key=lambda i: (len(wanted & set(terms(sentences[i]))), -i))
+        chosen = [best]
+        after = best + 1
+        if after < len(sentences) and after not in spoken and fits("why", sentences[after]) \
+                and words_said(f"{sentences[best]} {sentences[after]}") <= self.max_words:
+            chosen.append(after)
+        text = " ".join(sentences[i] for i in chosen)
+        position["spoken"] = sorted(spoken | set(chosen))
+        position["reply"] = text
+        position["question"] = resolved.question
+        return LLMAnswer(text=text, source=self.source, passages_used=[position["passage_id"]])
+
+    def _speak_passage(self, ctx, passage, sentences, chosen, spoken, used, resolved):
+        chosen, spoken = list(chosen), list(spoken)
+        text = fit(spoken, self.max_words)
+        chosen = [i for i in chosen if _said(sentences[i].text, text)]
+        rest = self._rest(sentences, chosen)
+        # Tell the caller how to get the rest: once a call, and whenever the rest
+        # still answers the question.
+        offer = bool(rest) and (any(s.score >= 1.0 for s in rest)
+                                or not ctx.state.get("more_hint_given"))
+        if offer and len(sentences_of(text)) >= self.max_sentences and len(chosen) > 1:
+            # "Want to hear more?" is the third sentence: the passage's weakest one
+            # (never the answer itself) waits for it.
+            best = max(chosen, key=lambda i: sentences[i].score)
+            weakest = min((i for i in chosen if i != best), key=lambda i: sentences[i].score)
+            spoken = [part for part in spoken if part != sentences[weakest].text]
+            chosen.remove(weakest)
+            text = fit(spoken, self.max_words)
+        used = [pid for pid in used if pid == str(passage.id)] + [
+            pid for pid, part in zip(used[1:], spoken[len(chosen):], strict=False)
+            if _said(part, text)]
+        position = {"passage_id": str(passage.id), "file": getattr(passage, "file", None),
+                    "sentences": [s.text for s in sentences], "spoken": chosen,
+                    "offered": offer, "reply": None, "question": resolved.question,
+                    "topic": resolved.topic or _title(passage), "title": _title(passage)}
+        if offer:
+            text += " " + self._line("more_hint")
+            ctx.state["more_hint_given"] = True
+        position["reply"] = text
+        ctx.state["grounded"] = position
+        return LLMAnswer(text=text, source=self.source, passages_used=used)
+
+    @staticmethod
+    def _rest(sentences, chosen):
+        """The sentences not said yet, those after the answer first."""
+        start = min(chosen, default=-1)
+        return [s for s in sentences if s.index not in chosen and s.index > start] or \
+            [s for s in sentences if s.index not in chosen]
+
+    # -- honest misses -----------------------------------------------------------
+
+    def _miss(self, ctx, resolved, passages):
+        """Nothing retrieval trusts: answer anyway when the nearest passage has every
+        word of the question ("is create in safe" heard for creatine), else say so
+        and give the nearest useful thing."""
+        ctx.state.pop("grounded", None)
+        name = (ctx.profile or {}).get("name")
         candidates = [(passage, found) for passage in passages[:4]
                       if (found := passage_sentences(passage))]
         if not candidates:
-            return self._reply(self._named("not_found", (ctx.profile or {}).get("name")))
-        passage, sentences, steps = best_passage(question, candidates)
-        chosen = choose(sentences, self.max_words, self.max_sentences, steps)
-        return self._speak_passage(ctx, passage, sentences, chosen)
-
-    def _speak_passage(self, ctx, passage, sentences, chosen):
-        text = fit([sentences[i].text for i in chosen], self.max_words)
-        rest = [s for s in sentences if s.index not in chosen and s.index > min(chosen)] or \
-            [s for s in sentences if s.index not in chosen]
-        position = {"passage_id": str(passage.id), "file": getattr(passage, "file", None),
-                    "sentences": [s.text for s in sentences], "spoken": list(chosen),
-                    "offered": False, "reply": None}
-        if rest and not ctx.state.get("more_hint_given"):
-            # Once a call, tell the caller how to get the rest.
-            text += " " + self._line("more_hint")
-            ctx.state["more_hint_given"] = True
-            position["offered"] = True
-        position["reply"] = text
-        ctx.state["grounded"] = position
+            return self._reply(self._named("not_found", name))
+        query = self._query(ctx, resolved, None)
+        passage, sentences, _steps = best_passage(query, candidates)
+        nearest = max(sentences, key=lambda s: (s.score, -s.index))
+        have = nearest.terms | frozenset(terms(getattr(passage, "heading", "")))
+        if len(query.own) >= 2 and all(_near(t, have) for t in query.own):
+            return self._answer_question(ctx, resolved, passages, None)
+        topic = set(own_terms(self._clean(resolved.said)))
+        score = getattr(passage, "score", None)
+        far = isinstance(score, int | float) and 0 < score < _NEAREST_FLOOR
+        if far or not any(_near(t, have) for t in topic) or nearest.words > self.max_words:
+            return self._reply(self._named("not_found", name))
+        text = self.lines.say("answering.not_found_nearest", nearest=nearest.text)
+        ctx.state["grounded"] = {
+            "passage_id": str(passage.id), "file": getattr(passage, "file", None),
+            "sentences": [s.text for s in sentences], "spoken": [nearest.index],
+            "offered": False, "reply": text, "question": resolved.question,
+            "topic": _title(passage), "title": _title(passage)}
         return LLMAnswer(text=text, source=self.source, passages_used=[str(passage.id)])
 
     # -- "tell me more" --------------------------------------------------------
@@ -167,13 +381,14 @@ class GroundedResponder:
         ctx.state["grounded"] = {
             "passage_id": str(following.id), "file": getattr(following, "file", None),
             "sentences": [s.text for s in found], "spoken": chosen, "offered": False,
-            "reply": text}
+            "reply": text, "question": position.get("question"),
+            "topic": position.get("topic") or _title(following), "title": _title(following)}
         return LLMAnswer(text=text, source=self.source, passages_used=[str(following.id)])
 
     def _take(self, indexes, sentences):
         chosen, words_taken = [], 0
         for i in indexes:
-            size = len(sentences[i].split())
+            size = words_said(sentences[i])
             if chosen and (len(chosen) >= self.max_sentences
                            or words_taken + size > self.max_words):
                 break
@@ -182,12 +397,8 @@ class GroundedResponder:
         return chosen
 
     def _next_passage(self, position):
-        if not self.passages_of or not position.get("file"):
-            return None
-        try:
-            passages = [p for p in self.passages_of(position["file"]) if p is not None]
-        except Exception:
-            log.exception("passages_of(%r) failed", position["file"])
+        passages = self._passages_of(position.get("file"))
+        if not passages:
             return None
         ids = [str(p.id) for p in passages]
         if position["passage_id"] not in ids:
@@ -220,14 +431,18 @@ class GroundedResponder:
 
 
 _LINES = ("greeting", "greeting_by_name", "still_here", "welcome", "welcome_by_name",
-          "capabilities", "not_found", "not_found_by_name", "ack", "declined",
-          "nothing_to_repeat", "no_more", "more_about_what", "more_hint")
+          "capabilities", "how_are_you", "goodbye", "not_found", "not_found_by_name",
+          "not_found_nearest", "ack", "declined", "nothing_to_repeat", "no_more",
+          "more_about_what", "more_hint", "computed_per_weight", "computed_per_weight_single",
+          "computed_max_heart_rate", "computed_heart_rate_range", "computed_weeks")
 # Whole replies without the caller's name, in the order they were always listed.
 _FIXED_LINES = ("greeting", "still_here", "welcome", "capabilities", "not_found", "ack",
-                "declined", "nothing_to_repeat", "no_more", "more_about_what")
+                "declined", "nothing_to_repeat", "no_more", "more_about_what", "how_are_you",
+                "goodbye")
 # Small talk and the line it gets ("greeting" and "thanks" use the caller's name).
 _SMALL_TALK = {"greeting": "greeting", "thanks": "welcome", "capabilities": "capabilities",
-               "ack": "ack", "yes": "ack", "no": "declined"}
+               "how_are_you": "how_are_you", "goodbye": "goodbye", "ack": "ack", "yes": "ack",
+               "no": "declined"}
 
 
 def _last_reply(ctx):
@@ -238,6 +453,33 @@ def _last_reply(ctx):
         return ctx.state["last_reply"]
     position = ctx.state.get("grounded")
     return position.get("reply") if isinstance(position, dict) else None
+
+
+# Below this retrieval similarity, the nearest passage is too far to offer.
+_NEAREST_FLOOR = 0.25
+# "a 40 year old", "for a 70 kilogram person": an example figure in the notes.
+_WORKED_EXAMPLE = re.compile(r"\b(?:a|an) \d+(?:\.\d+)? (?:year old|years old|kilogram|"
+                             r"kilograms|kilo|kg|pound|pounds)\b")
+
+
+def _said(sentence, text):
+    """Whether `sentence` was said in `text`, whole or cut short at a clause."""
+    head = " ".join(sentence.split()[:6])
+    return sentence in text or (len(head.split()) == 6 and head in text)
+
+
+def _near(term, have):
+    """Whether `have` holds `term`, a synonym, or a word it was likely misheard
+    from: a stem of five letters or more that begins another ("creat", "creatin")."""
+    if term in have or synonyms(term) & have:
+        return True
+    return len(term) >= 5 and any(len(t) > len(term) and t.startswith(term) for t in have)
+
+
+def _title(passage):
+    """What a passage is about, to lean a follow-up on: its title, lower-cased."""
+    title = normalise(getattr(passage, "title", "") or getattr(passage, "heading", ""))
+    return title or None
 
 
 def _same_words(a, b):

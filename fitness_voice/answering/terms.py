@@ -8,6 +8,7 @@ import functools
 import re
 
 from .. import lang
+from .numbers import with_digits
 
 _PHRASES = ((re.compile(r"\b(?:work|working|worked) ?outs?\b"), "workout"),
             (re.compile(r"\bwarm(?:ing)? ?ups?\b"), "warmup"),
@@ -26,12 +27,13 @@ def words(text):
 
 
 def terms(text):
-    """The stems of a text's content words."""
+    """The stems of a text's content words (number words as digits)."""
     text = re.sub(r"[-\u2010\u2011]", " ", str(text).lower())
     for pattern, joined in _PHRASES:
         text = pattern.sub(joined, text)
+    text = with_digits(text)
     ignored = stopwords()
-    return [stem(w) for w in words(text) if w not in ignored and len(w) > 1]
+    return [stem(w) for w in words(text) if w not in ignored and (len(w) > 1 or w.isdigit())]
 
 
 def stem(word):
@@ -54,6 +56,8 @@ def stem(word):
         w = _undouble(w[:-2])
     elif w.endswith("ly") and len(w) > 5:
         w = w[:-2]
+    elif w.endswith("ness") and len(w) > 6:
+        w = w[:-4]
     if w.endswith("e") and len(w) > 3:
         w = w[:-1]
     return w
@@ -62,6 +66,18 @@ def stem(word):
 def stopwords():
     """The words that say nothing about what a question is about, as written."""
     return _vocabulary(lang.active_language())[0]
+
+
+def qualifiers(text):
+    """The qualifier words ("before", "during", ...) in a text: stopwords that still
+    tell sections apart."""
+    wanted = _vocabulary(lang.active_language())[2]
+    return frozenset(w for w in words(text) if w in wanted)
+
+
+def weak_terms():
+    """The stems of words that do not name what a question is about ("help", "work")."""
+    return _vocabulary(lang.active_language())[3]
 
 
 def synonyms(term):
@@ -92,4 +108,11 @@ def _vocabulary(language):
         stems = {stem(word) for word in group}
         for each in stems:
             found.setdefault(each, set()).update(stems - {each})
-    return frozenset(text.split()), {term: frozenset(same) for term, same in found.items()}
+    qualifying = data.get("qualifiers") or ""
+    if not isinstance(qualifying, str):
+        raise lang.LanguageDataError(f"{where}: `qualifiers` must be whitespace-separated words")
+    weak = data.get("weak") or ""
+    if not isinstance(weak, str):
+        raise lang.LanguageDataError(f"{where}: `weak` must be whitespace-separated words")
+    return (frozenset(text.split()), {term: frozenset(same) for term, same in found.items()},
+            frozenset(qualifying.split()), frozenset(stem(w) for w in weak.split()))

@@ -41,7 +41,7 @@ def grounded_answer(providers, turn, text):
 def _answer(providers, turn, text):
     learned = side_facts(text, turn.caller)
     started = time.perf_counter()
-    found = _search(providers, _query(text, turn.history))
+    found = _search(providers, answering.standalone_question(text, turn.history, turn.state))
     timings = TurnTimings(retrieval_ms=_ms(started))
     profile = {**turn.caller.profile, **learned}
     profile.pop("name", None)
@@ -126,13 +126,6 @@ def _model_updates(updates, caller):
                                         for part in str(name).split()[:2]):
         kept["name"] = str(name).split()[0].capitalize()
     return kept
-
-
-def _query(text, history):
-    """Short follow-ups ("what about for beginners?") lean on the previous question."""
-    if len(text.split()) < 5 and history:
-        return f"{history[-1][0]} {text}"
-    return text
 
 
 def _ms(started):

@@ -44,18 +44,24 @@ def sentence(index, words, score, text=None):
 
 
 @pytest.mark.parametrize("sentences, max_words, expected", [
-    # The best one, after the opening one; a long unmatched one after them is left out.
-    ([sentence(0, 20, 0.3), sentence(1, 20, 2.0), sentence(2, 15, 0.0), sentence(3, 12, 0.0)],
-     60, [0, 1]),
-    # What lies between the opening and the best one is said too: one thought.
-    ([sentence(0, 12, 0.3), sentence(1, 12, 0.0), sentence(2, 12, 2.0), sentence(3, 40, 0.0)],
-     60, [0, 1, 2]),
+    # The answer first: a clear best one without an opening that adds nothing to it;
+    # a long unmatched one after it is left out.
+    ([sentence(0, 20, 0.3), sentence(1, 20, 2.0), sentence(2, 20, 0.0), sentence(3, 12, 0.0)],
+     40, [1]),
+    # An opening that matches the question too comes first, and what lies between
+    # it and the best one is said with them: one thought.
+    ([sentence(0, 12, 0.9), sentence(1, 12, 0.0), sentence(2, 12, 2.0), sentence(3, 40, 0.0)],
+     40, [0, 1, 2]),
+    # A weak best one gets the opening for context.
+    ([sentence(0, 12, 0.3), sentence(1, 12, 1.0), sentence(2, 30, 0.0)], 40, [0, 1]),
     # What the best one leans on ("That is why ...") comes with it.
     ([sentence(0, 12, 0.3), sentence(1, 12, 0.0), sentence(2, 12, 0.0),
       sentence(3, 12, 2.0, "That is why you rest between the hard sessions of the week."),
-      sentence(4, 40, 0.0)], 60, [0, 2, 3]),
-    # Nothing matches: the opening sentence and what follows it.
-    ([sentence(0, 12, 0.3), sentence(1, 12, 0.0), sentence(2, 12, 0.0)], 60, [0, 1, 2]),
+      sentence(4, 40, 0.0)], 40, [2, 3]),
+    # Nothing matches: the opening sentence and a short one after it.
+    ([sentence(0, 12, 0.3), sentence(1, 12, 0.0), sentence(2, 12, 0.0)], 40, [0, 1]),
+    # A short answer takes the sentence after it, within about thirty-five words.
+    ([sentence(0, 8, 2.0), sentence(1, 20, 0.0), sentence(2, 12, 0.0)], 40, [0, 1]),
     # The word budget leaves the opening out.
     ([sentence(0, 30, 0.3), sentence(1, 12, 0.0), sentence(2, 35, 2.0)], 60, [2]),
 ])
@@ -68,12 +74,22 @@ def test_choose_says_steps_in_order():
     assert extract.choose(sentences, 60, 3, steps=True) == [0, 1, 2]
 
 
+def test_choose_does_not_add_what_was_just_said():
+    sentences = [sentence(0, 10, 0.9), sentence(1, 10, 2.0), sentence(2, 10, 0.0)]
+    assert extract.choose(sentences, 40, 3, avoid={0}) == [1, 2]
+
+
 @pytest.mark.parametrize("spoken, max_words, expected", [
     (["Short one.", "Another."], 5, "Short one. Another."),
     # Over the budget by a few words: kept whole.
-    (["one two three, four five six seven eight nine ten eleven twelve"], 5,
-     "one two three, four five six seven eight nine ten eleven twelve"),
-    # Far over: cut at the word limit, or at a clause boundary past its middle.
+    (["one two three, four five six seven eight nine ten"], 5,
+     "one two three, four five six seven eight nine ten"),
+    # A sentence that does not fit after the first is left for later.
+    (["One two three four five.", "Six seven eight nine ten eleven."], 5,
+     "One two three four five."),
+    # Far over: cut at a clause that can end it, at the word limit, or at a
+    # clause boundary past its middle.
+    (["a a a a a a, and b b b b b b b b."], 6, "a a a a a a."),
     (["a " * 30], 10, "a a a a a a a a a a."),
     (["b " * 8 + "b, " + "c " * 30], 12, "b b b b b b b b b."),
 ])
@@ -100,7 +116,7 @@ def test_question_form(text, form):
 
 
 @pytest.mark.parametrize("scores, weights", [
-    ([0.9, 0.8, 0.5], [1.0, 0.5, 0.3]),          # by how far below the best
+    ([0.9, 0.8, 0.5], [1.0, 0.6, 0.3]),          # by how far below the best
     ([0.5, 0.5], [1.0, 0.65]),                   # ties: by rank
     ([0.4, 0.6], [1.0, 0.65]),                   # not in order: by rank
     ([None, None, None, None, None], [1.0, 0.65, 0.5, 0.4, 0.4]),
@@ -108,4 +124,4 @@ def test_question_form(text, form):
 def test_rank_weights(scores, weights):
     passages = [Passage(f"p#{i}", "text", "", "", "p.md", score=score)
                 for i, score in enumerate(scores)]
-    assert extract._rank_weights(passages) == pytest.approx(weights)
+    assert extract.rank_weights(passages) == pytest.approx(weights)

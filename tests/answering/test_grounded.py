@@ -60,8 +60,8 @@ def test_grounded_matches_words_after_fixing_speech_slips():
 def test_grounded_says_so_when_the_notes_have_nothing(grounded, relevant, passages):
     answer = grounded.answer(ctx("Who won the match last night?", passages, relevant=relevant,
                                  profile={"name": "Sam"}))
-    assert "don't have anything on that in my coaching notes" in answer.text
-    assert "workouts, exercise technique, nutrition, sleep and recovery" in answer.text
+    assert "I don't have notes on that yet" in answer.text
+    assert "training, food, sleep or recovery" in answer.text
     assert answer.text.startswith("Sorry Sam")
     assert answer.passages_used == []
 
@@ -175,8 +175,13 @@ def test_grounded_yes_after_the_offer_goes_on(grounded):
     answer = call.say("Yes please")
     assert answer.passages_used == ["squat.md#0"]
     assert "Drive through your whole foot" in answer.text
-    # Offered once a call; afterwards "yes" is only an acknowledgement.
-    call.say("How much protein a day?", [PROTEIN_DAILY])
+    # Offered again while what is left still answers the question ...
+    first = call.say("How much protein a day?", [PROTEIN_DAILY]).text
+    assert first.endswith("Want to hear more?")
+    more = sentences(call.say("yes").text)
+    assert more and all(s in PROTEIN_DAILY.text and s not in first for s in more)
+    # ... but once a call when it does not; then "yes" is only an acknowledgement.
+    assert not call.say("What are good protein foods?", [PROTEIN_FOODS]).text.endswith("?")
     assert call.say("yes").text == "Great. What else would you like to know?"
 
 

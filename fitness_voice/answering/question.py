@@ -1,0 +1,107 @@
+"""What kind of question the caller asked (why, how long, how often, how much,
+a comparison, is it OK, how to, what to do, what is), and whether a sentence
+of the notes looks like an answer to that kind: "how long" wants a duration,
+"why" a reason ("because", "helps", "so that"), "is it normal" a yes-or-no
+with its reason.
+
+The patterns are language data (lang/<code>/answering/questions.yaml).
+"""
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .. import lang
+from .plain_text import normalise
+
+KINDS = ("why", "duration", "frequency", "when", "amount", "comparison", "ok", "how_to",
+         "what_to_do", "what_is")
+# Kinds whose answers are figures: a sentence with a number fits them.
+QUANTITIES = ("duration", "frequency", "amount")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    asks: tuple
+    answers: tuple
+    defaults: tuple = ()    # ((unless, prefer), ...)
+
+
+def kind_of(question):
+    """The kind of question (one of KINDS), or None when it is none of them."""
+    text = normalise(question)
+    if not text:
+        return None
+    for kind in _kinds(lang.active_language()):
+        if any(pattern.search(text) for pattern in kind.asks):
+            return kind.name
+    return None
+
+
+def preferred(kind, question, text):
+    """Whether `text` (a sentence or a heading) is what a question of `kind` means
+    when it does not say otherwise: "how much protein" means a day."""
+    found = _by_name(lang.active_language()).get(kind) if kind else None
+    if found is None or not found.defaults:
+        return False
+    asked, said = normalise(question), normalise(text)
+    return any(not unless.search(asked) and prefer.search(said)
+               for unless, prefer in found.defaults)
+
+
+def fits(kind, sentence):
+    """Whether `sentence` looks like an answer to a question of `kind`."""
+    if kind is None:
+        return False
+    found = _by_name(lang.active_language()).get(kind)
+    if found is None:
+        return False
+    text = normalise(sentence)
+    return any(pattern.search(text) for pattern in found.answers)
+
+
+@functools.cache
+def _by_name(language):
+    return {kind.name: kind for kind in _kinds(language)}
+
+
+@functools.cache
+def _kinds(language):
+    data = lang.data("answering/questions", language)
+    where = f"{language}: answering/questions.yaml"
+    entries = data.get("kinds")
+    if not isinstance(entries, list) or not entries:
+        raise lang.LanguageDataError(f"{where}: `kinds` must be a list of question kinds")
+    kinds = []
+    for entry in entries:
+        name = (entry or {}).get("name") if isinstance(entry, dict) else None
+        if name not in KINDS:
+            raise lang.LanguageDataError(f"{where}: unknown question kind {name!r}; "
+                                         f"expected one of {', '.join(KINDS)}")
+        kinds.append(_Kind(name, _patterns(where, name, entry, "asks"),
+                           _patterns(where, name, entry, "answers"),
+                           _defaults(where, name, entry.get("defaults") or [])))
+    missing = set(KINDS) - {kind.name for kind in kinds}
+    if missing:
+        raise lang.LanguageDataError(f"{where}: kinds missing: {', '.join(sorted(missing))}")
+    return tuple(kinds)
+
+
+def _defaults(where, name, entries):
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and set(e) == {"unless", "prefer"} for e in entries):
+        raise lang.LanguageDataError(f"{where}: {name}.defaults must be a list of "
+                                     "{unless, prefer} patterns")
+    return tuple(tuple(_patterns(where, name, {"p": [e[key]]}, "p")[0]
+                       for key in ("unless", "prefer")) for e in entries)
+
+
+def _patterns(where, name, entry, key):
+    found = entry.get(key)
+    if not isinstance(found, list) or not found or not all(isinstance(p, str) for p in found):
+        raise lang.LanguageDataError(f"{where}: {name}.{key} must be a list of patterns")
+    try:
+        return tuple(re.compile(pattern) for pattern in found)
+    except re.error as error:
+        raise lang.LanguageDataError(f"{where}: {name}.{key}: bad pattern: {error}") from None

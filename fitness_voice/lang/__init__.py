@@ -53,6 +53,13 @@ class Catalogue:
         value = self._value(key)
         return (value,) if isinstance(value, str) else tuple(value)
 
+    def templates(self):
+        """Every line, placeholders and all, each variant once."""
+        found = []
+        for value in self._lines.values():
+            found.extend((value,) if isinstance(value, str) else value)
+        return list(dict.fromkeys(found))
+
     def fixed_phrases(self):
         """Every line without placeholders: what can be rendered ahead of a call."""
         found = []

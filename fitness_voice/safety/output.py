@@ -62,10 +62,10 @@ def _runs(text):
 @functools.lru_cache(maxsize=8)
 def _instruction_runs(instructions, language):
     """The runs of `instructions` that would give them away: not those of the coach's lines."""
-    lines = lang.catalogue(language)
     own = set()
-    for line in lines.fixed_phrases():
-        own |= _runs(normalise(line))
+    for line in lang.catalogue(language).templates():
+        for literal in re.split(r"\{[^{}]*\}", line):  # what a template says word for word
+            own |= _runs(normalise(literal))
     return frozenset(_runs(normalise(instructions)) - own)
 
 

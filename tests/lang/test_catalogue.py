@@ -74,3 +74,9 @@ def test_the_english_catalogue_loads():
     lines = lang.catalogue("en")
     assert lines.language == "en"
     assert all(phrase.strip() for phrase in lines.fixed_phrases())
+
+
+def test_templates_list_every_line_with_its_placeholders(language_root):
+    write(language_root, "xx/lines/calls.yaml",
+          "hello: Hello, {name}.\nbye: Goodbye!\nmore:\n  - One.\n  - Two {n}.\n")
+    assert lang.catalogue("xx").templates() == ["Hello, {name}.", "Goodbye!", "One.", "Two {n}."]

@@ -1,16 +1,19 @@
 """Text clean-up both responders share: Markdown to plain spoken prose, prose
 to sentences, and the light normalising that utterances are matched in.
 
-These are near-copies of jobs done elsewhere (speakable, safety, knowledge);
-they stay here until the text package merges the sentence splitters and
-Markdown strippers into one.
+Sentences and normalising come from the text package; `plain` stays its own
+Markdown-to-prose reading, because the grounded responder's sentences (and the
+recorded calls) depend on exactly how it joins lists, drops "Sources:" lines and
+spells out "etc." as "and so on" (text.speakable says "et cetera").
 """
 
 import re
 
+from ..text import normalise as normalising
+from ..text.sentences import split_sentences
+
 _ABBREVIATIONS = {"e.g.": "for example", "i.e.": "that is", "vs.": "versus", "etc.": "and so on",
                   "approx.": "about", "min.": "minutes", "mins.": "minutes", "hrs.": "hours"}
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 def plain(text):
@@ -48,14 +51,13 @@ def plain(text):
 
 def sentences_of(text):
     """Split Markdown or plain prose into plain sentences of two words or more."""
-    return [s.strip() for s in _SENTENCE_END.split(plain(text)) if len(s.split()) >= 2]
+    return [s for s in split_sentences(plain(text), abbreviations=False, capital_next=True)
+            if len(s.split()) >= 2]
 
 
 def normalise(text):
     """Lower-case words, digits and apostrophes only, single-spaced: what utterances match in."""
-    text = str(text or "").lower().replace("’", "'")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
-    return " ".join(text.split())
+    return normalising.normalise(text)
 
 
 def _join_lines(lines):

@@ -10,15 +10,12 @@ import re
 from dataclasses import dataclass
 
 from .. import lang
+from ..text.numbers import parse_number
 from ..text.speakable import for_speech
 
 PROFILE_KEYS = ("name", "goal", "experience", "injuries", "equipment", "days_per_week",
                 "minutes_per_session")
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-                "forty five": 45, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
-                "an": 1, "a": 1}
 GOALS = (
     (r"\b(lose|losing|drop|dropping|shed|burn) (some |a bit of |the )?"
      r"(weight|fat|pounds|kilos|belly)", "lose weight"),
@@ -75,8 +72,7 @@ MAX_NAME_WORDS = 2
 
 
 def _number(word):
-    word = word.lower()
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    return parse_number(word, a_means_one=True)
 
 
 def extract_name(text, bare=False):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .. import lang
+from ..text.numbers import SPOKEN_BELOW_HUNDRED, parse_number
 from .vocabulary import AS_WRITTEN, VocabularyFile
 
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -168,15 +169,7 @@ def goal_kind(goal) -> str:
 
 # --- minutes --------------------------------------------------------------------------
 
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-          "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
-_NUMBER = (r"\d{1,3}(?:\.\d)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:"
-           + "|".join(list(_UNITS)[:9]) + r"))?|" + "|".join(sorted(_UNITS, key=len, reverse=True))
-           + r"|an|a")
+_NUMBER = r"\d{1,3}(?:\.\d)?|" + SPOKEN_BELOW_HUNDRED + r"|an|a"
 MINUTE_PHRASES = (
     (re.compile(r"\b(?:an?|one) hour and a half\b|\b(?:one|1) and a half hours?\b|"
                 r"\b1\.5 hours?\b|\bninety minutes?\b"), 90),
@@ -190,15 +183,7 @@ MINUTES = re.compile(rf"\b({_NUMBER})\s*-?\s*(minutes?|mins?|hours?|hrs?)\b(?! a
 
 
 def _number(word: str) -> float | None:
-    word = word.strip().replace("-", " ")
-    if re.fullmatch(r"\d{1,3}(?:\.\d)?", word):
-        return float(word)
-    if word in ("a", "an"):
-        return 1
-    parts = word.split()
-    if parts[0] in _TENS:
-        return _TENS[parts[0]] + (_UNITS.get(parts[1], 0) if len(parts) > 1 else 0)
-    return _UNITS.get(word)
+    return parse_number(word, a_means_one=True)
 
 
 def parse_minutes(text) -> int | None:

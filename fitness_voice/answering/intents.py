@@ -7,6 +7,7 @@ question that merely contains "repeat" or "more" is still answered as a question
 
 import re
 
+from ..text import vocab
 from .plain_text import normalise
 
 _POLITE = r"(?:(?:sorry|pardon|excuse me|please|coach|ok(?:ay)?|so|um+|uh+|oh|and|hey|" \
@@ -18,18 +19,19 @@ _THANKS = (r"(?:thanks|thank you|thank u|thankyou|cheers|ta|much appreciated|app
            r"a star|brilliant|amazing)|that helps|that helped|great thanks|perfect|awesome|"
            r"brilliant|amazing|lovely)")
 # In order: the first that matches is the intent.
+class _Vocabulary:
+    """A whole-line match of one of text.vocab's call-control vocabularies."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def match(self, text):
+        return vocab.means(self.name, text, vocab.WHOLE)
+
+
 _INTENTS = (
-    ("slower", re.compile(
-        "^" + _POLITE + r"(?:(?:say|speak|talk|read|go|repeat)(?: (?:that|it|this))?"
-        r"(?: (?:a bit|a little))? (?:more )?slow(?:er|ly)(?: (?:please|down))?|slow(?:er)?"
-        r"(?: it)? down|slower|(?:you(?:'re| are) )?(?:talking|speaking|going)? ?too fast|"
-        r"not so fast)" + _TAIL + "$")),
-    ("repeat", re.compile(
-        "^" + _POLITE + r"(?:repeat(?: (?:that|it|this|yourself|what you said|the last "
-        r"(?:bit|part|thing)))?|say (?:that|it|this) (?:again|one more time)|say again|"
-        r"come again|pardon(?: me)?|what did you (?:just )?say|one more time|"
-        r"(?:i )?(?:didn't|did not|couldn't|could not) (?:catch|hear|get|understand) "
-        r"(?:that|it|you|what you said)|what was that|what|huh|sorry)" + _TAIL + "$")),
+    ("slower", _Vocabulary("slower")),
+    ("repeat", _Vocabulary("repeat")),
     ("more", re.compile(
         "^" + _POLITE + r"(?:go on|tell me more(?: about (?:that|it|this))?|more|"
         r"more (?:details?|info|information)|continue|keep going|carry on|go ahead|"
@@ -69,14 +71,9 @@ _INTENTS = (
     ("greeting", re.compile(
         r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|hi there|"
         r"hello there|hey there)(?:\s+coach)?(?:\s+how are you(?: doing)?(?: today)?)?$")),
-    ("yes", re.compile(r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please|yes please|sure thing|"
-                       r"go for it|why not|definitely|absolutely)(?:\s+(?:please|coach))*$")),
-    ("ack", re.compile(r"^(?:ok(?:ay)?|alright|all right|got it|i see|cool|great|nice|"
-                       r"sounds good|makes sense|right|understood|fair enough|good|"
-                       r"oh okay|ok cool|okay cool|fine)(?:\s+(?:then|thanks|coach))*$")),
-    ("no", re.compile(r"^(?:no|nope|nah|no thanks|no thank you|nothing|nothing else|"
-                      r"i'm good|i am good|not really|not right now|no more)"
-                      r"(?:\s+(?:thanks|thank you|coach))*$")),
+    ("yes", _Vocabulary("yes")),
+    ("ack", _Vocabulary("ack")),
+    ("no", _Vocabulary("no")),
 )
 INTENTS = tuple(name for name, _pattern in _INTENTS)
 # Said before a real question, e.g. "Hi coach, how much protein do I need?"

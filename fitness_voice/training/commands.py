@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from .. import lang
+from ..text import vocab
+from ..text.numbers import parse_number
 from .requests import CONDITIONS, complaints, normalize_text, vocabulary
 from .vocabulary import AS_WRITTEN, VocabularyFile
 
@@ -17,14 +19,22 @@ INTENTS = ("start", "week_plan", "today", "last_time", "says_length")
 # Each command is a method ``_<name>`` of the WorkoutCoach.
 COMMANDS = ("goodbye", "stop", "pause", "how", "left", "easier", "harder", "skip", "repeat",
             "done")
+
+
+class _Answer:
+    """A yes or a no at the start of a line, from text.vocab's vocabularies."""
+
+    def __init__(self, *names):
+        self.names = names
+
+    def match(self, text):
+        return any(vocab.means(name, text, vocab.START) for name in self.names)
+
+
 # Answers to "want to pick up where you left off?" (a start request also declines it).
-YES = re.compile(r"^(yes|yeah|yep|yup|sure|ok(ay)?|let'?s (do it|go)|please|go on|pick up|"
-                 r"resume|continue|sounds good)\b", re.IGNORECASE)
-NO = re.compile(r"^(no|nope|nah|not (now|today)|start (fresh|over|a new)|something else)\b",
-                re.IGNORECASE)
+YES = _Answer("yes", "resume")
+NO = _Answer("no", "start_over")
 EFFORT = re.compile(r"\b(10|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten)\b")
-EFFORT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10}
 
 
 @dataclass(frozen=True)
@@ -86,5 +96,5 @@ def effort_of(text):
     if match is None:
         return None
     word = match.group(1)
-    value = int(word) if word.isdigit() else EFFORT_WORDS[word]
+    value = parse_number(word)
     return value if 1 <= value <= 10 else None

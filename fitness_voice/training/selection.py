@@ -82,7 +82,7 @@ def in_focus(exercise: dict, focus: str) -> bool:
     return True
 
 
-def _has_progression(exercise: dict, pool: dict[str, dict], by_slug: dict[str, dict]) -> bool:
+def has_progression(exercise: dict, pool: dict[str, dict], by_slug: dict[str, dict]) -> bool:
     """Whether a harder variation of `exercise` (anywhere up its chain) is in `pool`."""
     seen, slug = {exercise.get("slug")}, exercise.get("harder")
     while slug and slug not in seen:
@@ -103,7 +103,7 @@ def _ordered_main(pool: list[dict], by_slug: dict, focus: str, level: str) -> li
     def key(ex):
         loaded = bool(set(as_list(ex.get("equipment"))) & LOADS)
         return (abs(want - LEVELS.index(normalize_level(ex.get("level")))),
-                not loaded, _has_progression(ex, pool_by_slug, by_slug), ex["slug"])
+                not loaded, has_progression(ex, pool_by_slug, by_slug), ex["slug"])
 
     groups: dict[str, list[dict]] = {}
     for ex in sorted(pool, key=key):

@@ -1,11 +1,11 @@
 """The grounded responder: answers from the retrieved passages alone, without a
 model. It rewrites a follow-up as a standalone question (followup.py), says
-the sentences that answer the kind of question asked (extract.py,
+the sentences that answer the kind of question asked (scoring.py, extract.py,
 question.py), adds a sentence of another passage when the first leaves part of
 the question open, works out simple numbers from the caller's figures
 (compute.py), says honestly when the notes have nothing, goes on with "tell me
-more", and handles the small talk and call control a phone conversation needs
-(intents.py).
+more" (grounded_position.py), and handles the small talk and call control a
+phone conversation needs (intents.py, grounded_canned.py).
 
 What it needs between turns lives in the call's JSON-safe state: "grounded"
 (where the last answer left off, and what it was about), "more_hint_given",
@@ -20,28 +20,28 @@ from collections.abc import Callable
 from .. import lang
 from .compute import caller_figures, compute
 from .contract import LLMAnswer, elapsed_ms
-from .extract import (
+from .extract import choose, complement, fit
+from .followup import own_terms, resolve
+from .grounded_canned import _LINES, _SMALL_TALK, CannedRepliesMixin, _last_reply
+from .grounded_position import PositionMixin, _title
+from .intents import intent_of, question_part
+from .numbers import with_digits, words_said
+from .plain_text import normalise, sentences_of
+from .question import QUANTITIES, kind_of
+from .scoring import (
     best_passage,
-    choose,
-    complement,
-    fit,
     heading_answers,
     is_alarm,
     passage_sentences,
     query_for,
     rank_weights,
 )
-from .followup import own_terms, resolve
-from .intents import intent_of, question_part
-from .numbers import with_digits, words_said
-from .plain_text import normalise, sentences_of
-from .question import QUANTITIES, fits, kind_of
-from .terms import stopwords, synonyms, terms, words
+from .terms import synonyms, terms
 
 log = logging.getLogger(__name__)
 
 
-class GroundedResponder:
+class GroundedResponder(PositionMixin, CannedRepliesMixin):
     """Answers from the retrieved passages alone.
 
     `passages_of(file)` (optional) returns a knowledge-base file's passages in
@@ -65,31 +65,11 @@ class GroundedResponder:
             raise lang.LanguageDataError(f"{self.lines.language}: answering lines missing: "
                                          f"{', '.join(missing)}")
 
-    def fixed_phrases(self):
-        """The replies said word for word, so the speech layer can pre-render them."""
-        return [self._line(key) for key in _FIXED_LINES]
-
     def answer(self, ctx):
         start = time.monotonic()
         reply = self.control_reply(ctx) or self._respond(ctx)
         reply.timings = {"llm_ms": elapsed_ms(start)}
         return reply
-
-    def control_reply(self, ctx):
-        """Repeat the last reply (slower, if asked), or None for anything else.
-
-        Cheap, exact and the same audio as before, so the fallback responder
-        handles these itself even when a model is configured.
-        """
-        intent = intent_of(ctx.question)
-        if intent not in ("repeat", "slower"):
-            return None
-        if intent == "slower":
-            ctx.state["slow"] = True
-        last = _last_reply(ctx)
-        if not last:
-            return self._reply(self._line("nothing_to_repeat"))
-        return LLMAnswer(text=last, source=self.source)
 
     def _respond(self, ctx):
         intent = intent_of(ctx.question)
@@ -250,30 +230,6 @@ class GroundedResponder:
             spoken.append(source[1].text)
         return spoken, source
 
-    def _reason(self, ctx, position, query, resolved):
-        """ "Why?": the reason sentence of the last answer's passage, not a repeat."""
-        sentences = position["sentences"]
-        spoken = set(position.get("spoken") or ())
-        reasons = [i for i, text in enumerate(sentences)
-                   if i not in spoken and fits("why", text)]
-        if not reasons:
-            # The reason was in the answer already: say just that sentence again.
-            reasons = [i for i in spoken if i < len(sentences) and fits("why", sentences[i])]
-        if not reasons:
-            return None
-        wanted = set(query.weights)
-        best = max(reasons, key=lambda i: (len(wanted & set(terms(sentences[i]))), -i))
-        chosen = [best]
-        after = best + 1
-        if after < len(sentences) and after not in spoken and fits("why", sentences[after]) \
-                and words_said(f"{sentences[best]} {sentences[after]}") <= self.max_words:
-            chosen.append(after)
-        text = " ".join(sentences[i] for i in chosen)
-        position["spoken"] = sorted(spoken | set(chosen))
-        position["reply"] = text
-        position["question"] = resolved.question
-        return LLMAnswer(text=text, source=self.source, passages_used=[position["passage_id"]])
-
     def _speak_passage(self, ctx, passage, sentences, chosen, spoken, used, resolved):
         chosen, spoken = list(chosen), list(spoken)
         text = fit(spoken, self.max_words)
@@ -343,117 +299,6 @@ class GroundedResponder:
             "topic": _title(passage), "title": _title(passage)}
         return LLMAnswer(text=text, source=self.source, passages_used=[str(passage.id)])
 
-    # -- "tell me more" --------------------------------------------------------
-
-    def _position(self, ctx):
-        """Where the last grounded answer left off, if it was the last thing said."""
-        position = ctx.state.get("grounded")
-        if not isinstance(position, dict) or not position.get("sentences"):
-            return None
-        if ctx.history:
-            last = ctx.history[-1][1] if len(ctx.history[-1]) > 1 else ""
-            if not _same_words(position.get("reply") or "", last or ""):
-                return None  # something else was said since (another responder, a redirect)
-        return position
-
-    def _more(self, ctx, position):
-        if not position:
-            return self._reply(self._line("more_about_what"))
-        sentences = position["sentences"]
-        spoken = set(position.get("spoken") or ())
-        after = max(spoken) if spoken else -1
-        rest = [i for i in range(len(sentences)) if i not in spoken and i > after] or \
-               [i for i in range(len(sentences)) if i not in spoken]
-        if rest:
-            chosen = self._take(rest, sentences)
-            position["spoken"] = sorted(spoken | set(chosen))
-            text = " ".join(sentences[i] for i in chosen)
-            position["reply"] = text
-            return LLMAnswer(text=text, source=self.source,
-                             passages_used=[position["passage_id"]])
-        following = self._next_passage(position)
-        if following is None:
-            position["reply"] = self._line("no_more")
-            return LLMAnswer(text=self._line("no_more"), source=self.source)
-        found = passage_sentences(following)
-        chosen = self._take(list(range(len(found))), [s.text for s in found])
-        text = " ".join(found[i].text for i in chosen)
-        ctx.state["grounded"] = {
-            "passage_id": str(following.id), "file": getattr(following, "file", None),
-            "sentences": [s.text for s in found], "spoken": chosen, "offered": False,
-            "reply": text, "question": position.get("question"),
-            "topic": position.get("topic") or _title(following), "title": _title(following)}
-        return LLMAnswer(text=text, source=self.source, passages_used=[str(following.id)])
-
-    def _take(self, indexes, sentences):
-        chosen, words_taken = [], 0
-        for i in indexes:
-            size = words_said(sentences[i])
-            if chosen and (len(chosen) >= self.max_sentences
-                           or words_taken + size > self.max_words):
-                break
-            chosen.append(i)
-            words_taken += size
-        return chosen
-
-    def _next_passage(self, position):
-        passages = self._passages_of(position.get("file"))
-        if not passages:
-            return None
-        ids = [str(p.id) for p in passages]
-        if position["passage_id"] not in ids:
-            return None
-        for passage in passages[ids.index(position["passage_id"]) + 1:]:
-            if passage_sentences(passage):
-                return passage
-        return None
-
-    # -- lines said word for word ----------------------------------------------
-
-    def _reply(self, text):
-        return LLMAnswer(text=text, source=self.source)
-
-    def _small_talk(self, intent, name, first):
-        if intent == "greeting":
-            return self._named("greeting", name) if first else self._line("still_here")
-        if intent == "thanks":
-            return self._named("welcome", name)
-        return self._line(_SMALL_TALK.get(intent, "ack"))
-
-    def _line(self, key):
-        return self.lines[f"answering.{key}"]
-
-    def _named(self, key, name):
-        """The line `key`, addressed to the caller by name when we know it."""
-        if name:
-            return self.lines.say(f"answering.{key}_by_name", name=name)
-        return self._line(key)
-
-
-_LINES = ("greeting", "greeting_by_name", "still_here", "welcome", "welcome_by_name",
-          "capabilities", "how_are_you", "goodbye", "not_found", "not_found_by_name",
-          "not_found_nearest", "ack", "declined", "nothing_to_repeat", "no_more",
-          "more_about_what", "more_hint", "computed_per_weight", "computed_per_weight_single",
-          "computed_max_heart_rate", "computed_heart_rate_range", "computed_weeks")
-# Whole replies without the caller's name, in the order they were always listed.
-_FIXED_LINES = ("greeting", "still_here", "welcome", "capabilities", "not_found", "ack",
-                "declined", "nothing_to_repeat", "no_more", "more_about_what", "how_are_you",
-                "goodbye")
-# Small talk and the line it gets ("greeting" and "thanks" use the caller's name).
-_SMALL_TALK = {"greeting": "greeting", "thanks": "welcome", "capabilities": "capabilities",
-               "how_are_you": "how_are_you", "goodbye": "goodbye", "ack": "ack", "yes": "ack",
-               "no": "declined"}
-
-
-def _last_reply(ctx):
-    for turn in reversed(list(ctx.history or ())):
-        if len(turn) > 1 and turn[1]:
-            return turn[1]
-    if ctx.state.get("last_reply"):
-        return ctx.state["last_reply"]
-    position = ctx.state.get("grounded")
-    return position.get("reply") if isinstance(position, dict) else None
-
 
 # Below this retrieval similarity, the nearest passage is too far to offer.
 _NEAREST_FLOOR = 0.25
@@ -474,17 +319,3 @@ def _near(term, have):
     if term in have or synonyms(term) & have:
         return True
     return len(term) >= 5 and any(len(t) > len(term) and t.startswith(term) for t in have)
-
-
-def _title(passage):
-    """What a passage is about, to lean a follow-up on: its title, lower-cased."""
-    title = normalise(getattr(passage, "title", "") or getattr(passage, "heading", ""))
-    return title or None
-
-
-def _same_words(a, b):
-    """Whether b is (nearly) a, allowing for spoken-number rewrites by the output filter."""
-    mine = set(words(a)) - stopwords()
-    if not mine:
-        return normalise(a) == normalise(b)
-    return len(mine & set(words(b))) >= 0.6 * len(mine)

@@ -4,12 +4,12 @@
 
 import re
 
-_UNITS = {w: i for i, w in enumerate(
-    ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-     "eighteen", "nineteen"))}
-_TENS = {w: 10 * (i + 2) for i, w in enumerate(
-    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))}
+from ..text.numbers import ONES, TENS, WORD_VALUES
+
+# The number words, from the project's one table (text/numbers.py): "zero" to
+# "nineteen", and the tens from "twenty" to "ninety".
+_UNITS = {word: WORD_VALUES[word] for word in ONES}
+_TENS = {word: WORD_VALUES[word] for word in TENS if word}
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "half", "point"])
 
 

@@ -8,28 +8,11 @@ from pathlib import Path
 import pytest
 
 from fitness_voice.contract import CallerInfo, CallState, TurnInput
-from fitness_voice.retrieval import load_exercises
 from fitness_voice.training import advice
 from fitness_voice.training import state as call_state
-from fitness_voice.training.leading import WorkoutCoach
 from fitness_voice.training.plan import Plan
 
 KB = Path(__file__).resolve().parents[2] / "kb"
-
-
-@pytest.fixture(scope="module")
-def exercises():
-    return load_exercises(KB)
-
-
-@pytest.fixture(scope="module")
-def by_slug(exercises):
-    return {ex["slug"]: ex for ex in exercises}
-
-
-@pytest.fixture(scope="module")
-def coach(exercises):
-    return WorkoutCoach(exercises, profile_facts=lambda text: {})
 
 
 def turn(state, speech, profile=None):

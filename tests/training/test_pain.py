@@ -6,28 +6,11 @@ from pathlib import Path
 import pytest
 
 from fitness_voice.contract import CallerInfo, TurnInput
-from fitness_voice.retrieval import load_exercises
 from fitness_voice.training import state as call_state
 from fitness_voice.training.commands import pain_in
-from fitness_voice.training.leading import WorkoutCoach
 from fitness_voice.training.plan import Plan, Step
 
 KB = Path(__file__).resolve().parents[2] / "kb"
-
-
-@pytest.fixture(scope="module")
-def exercises():
-    return load_exercises(KB)
-
-
-@pytest.fixture(scope="module")
-def by_slug(exercises):
-    return {ex["slug"]: ex for ex in exercises}
-
-
-@pytest.fixture(scope="module")
-def coach(exercises):
-    return WorkoutCoach(exercises, profile_facts=lambda text: {})
 
 
 def step(slug, title, block, reps=None, seconds=None, set_number=1, sets=1, rest=0):

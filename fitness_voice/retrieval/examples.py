@@ -19,6 +19,10 @@ import numpy as np
 
 # embedder -> {phrases: vectors}; weak, so a discarded embedder takes its vectors along
 _vectors = weakref.WeakKeyDictionary()
+# embedder -> the last lines it embedded: one caller line is classified by the
+# router and the safety check (heard and repaired), so it is embedded once.
+_recent = weakref.WeakKeyDictionary()
+RECENT_LINES = 32
 _lock = threading.Lock()
 
 
@@ -48,7 +52,7 @@ class ExampleClassifier:
 
     def scores(self, text):
         """{label: best cosine} for `text`, highest first."""
-        similarities = self._matrix @ _as_vector(self._embed([text]))
+        similarities = self._matrix @ _line_vector(self._embed, text)
         best = {}
         for label, score in zip(self._labels, similarities.tolist(), strict=True):
             best[label] = max(score, best.get(label, -1.0))
@@ -58,7 +62,7 @@ class ExampleClassifier:
         """The Match for `text`, or None when no label is near and clear enough."""
         if not text or not text.strip():
             return None
-        similarities = self._matrix @ _as_vector(self._embed([text]))
+        similarities = self._matrix @ _line_vector(self._embed, text)
         order = np.argsort(-similarities)
         top = int(order[0])
         label, score = self._labels[top], float(similarities[top])
@@ -78,6 +82,20 @@ def _example_vectors(embed, phrases):
         with _lock:
             _vectors.setdefault(owner, {})[phrases] = matrix
     return matrix
+
+
+def _line_vector(embed, text):
+    owner = getattr(embed, "__self__", embed)
+    with _lock:
+        vector = _recent.get(owner, {}).get(text)
+    if vector is None:
+        vector = _as_vector(embed([text]))
+        with _lock:
+            recent = _recent.setdefault(owner, {})
+            recent[text] = vector
+            while len(recent) > RECENT_LINES:
+                recent.pop(next(iter(recent)))
+    return vector
 
 
 def _as_vector(embedded):

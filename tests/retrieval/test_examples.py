@@ -81,3 +81,19 @@ def test_scores_lists_every_label_best_first():
 def test_no_examples_is_refused():
     with pytest.raises(ValueError, match="at least one example"):
         ExampleClassifier(TableEmbedder({}).embed, {"a": []})
+
+
+def test_a_line_classified_twice_is_embedded_once():
+    table = {"a1": unit(1, 0), "b1": unit(0, 1), "q": unit(0.9, 0.1)}
+    embedder = TableEmbedder(table)
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return embedder.embed(texts)
+
+    first = ExampleClassifier(embed, {"a": ["a1"], "b": ["b1"]}, min_score=0.5)
+    second = ExampleClassifier(embed, {"a": ["a1"], "b": ["b1"], "c": ["b1"]}, min_score=0.5)
+    first.classify("q")
+    second.scores("q")
+    assert calls.count(["q"]) == 1

@@ -25,6 +25,8 @@ class Services:
     coach: CallFlow
     speaker: object
     resume_window_minutes: int = 120
+    # A claim on a turn older than this is a claimer that died: a copy takes it over.
+    claim_seconds: float = 12.5
 
 
 def create_app(config=None):
@@ -88,7 +90,8 @@ def build_services(config, instance_path, kb):
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path, _script_root),
-                    resume_window_minutes=config["RESUME_WINDOW_MINUTES"])
+                    resume_window_minutes=config["RESUME_WINDOW_MINUTES"],
+                    claim_seconds=config["SLOW_REPLY_SECONDS"] + config["WAIT_FOR_REPLY_SECONDS"])
 
 
 def _script_root():

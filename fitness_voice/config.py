@@ -14,6 +14,12 @@ DEVELOPMENT_AUTH_TOKEN = "fitness-voice-development-token"
 MAX_HINTS = 500
 MAX_HINT_CHARACTERS = 100
 
+# Twilio's <Gather speechModel> values; its provider families take new models
+# (googlev2_telephony, deepgram_nova-3, ...) without a change here.
+SPEECH_MODELS = ("default", "numbers_and_commands", "phone_call", "experimental_conversations",
+                 "experimental_utterances")
+SPEECH_MODEL_FAMILIES = ("googlev2_", "deepgram_")
+
 
 def _env(name, default=None):
     value = os.environ.get(name)
@@ -54,12 +60,14 @@ def from_environment():
         "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 1),
         "DATABASE_URL": _env("DATABASE_URL"),
-        # <Gather> settings. "auto" ends the caller's turn at the first natural
-        # pause instead of after `timeout` seconds of silence; Twilio accepts it
-        # with phone_call but not with the "default" model (warning 13335).
+        # <Gather> settings. With no speech model Twilio picks one (and fails over
+        # between providers) and speechTimeout "auto" ends the caller's turn at the
+        # first natural pause. A pinned model needs a whole number of seconds of
+        # silence instead, "auto" is refused with one (warning 13335); unset, the
+        # speech timeout is "auto" without a model and 1 with one (see check()).
         "GATHER_TIMEOUT": _env_int("GATHER_TIMEOUT", 5),
-        "GATHER_SPEECH_TIMEOUT": _env("GATHER_SPEECH_TIMEOUT", "auto"),
-        "GATHER_SPEECH_MODEL": _env("GATHER_SPEECH_MODEL", "phone_call"),
+        "GATHER_SPEECH_TIMEOUT": _env("GATHER_SPEECH_TIMEOUT"),
+        "GATHER_SPEECH_MODEL": _env("GATHER_SPEECH_MODEL"),
         "GATHER_LANGUAGE": _env("GATHER_LANGUAGE", "en-US"),
         # Words recognition should expect; default: from lang/<code>/retrieval/misheard.yaml.
         # Unset: the factory fills in the fitness words of the language's misheard.yaml.
@@ -71,7 +79,16 @@ def from_environment():
         # A turn not answered within this many seconds gets a spoken filler and
         # a <Redirect> that waits for the answer, instead of dead air (0 = off).
         "SLOW_REPLY_SECONDS": _env_float("SLOW_REPLY_SECONDS", 2.5),
+        # The longest one /voice/turn/wait request holds a thread; the caller hears
+        # a short filler between them, and is asked to say it again once they have
+        # waited WAIT_FOR_REPLY_SECONDS in all.
         "WAIT_FOR_REPLY_SECONDS": _env_float("WAIT_FOR_REPLY_SECONDS", 10.0),
+        "WAIT_STEP_SECONDS": _env_float("WAIT_STEP_SECONDS", 3.0),
+        # Background threads for held turns per process, and how many turns may
+        # queue for them; beyond that a turn is not queued, the caller is asked
+        # to say it again.
+        "TURN_WORKERS": _env_int("TURN_WORKERS", 8),
+        "TURN_BACKLOG": _env_int("TURN_BACKLOG", 16),
         "SAY_VOICE": _env("SAY_VOICE", "Polly.Joanna-Neural"),
         "SAY_LANGUAGE": _env("SAY_LANGUAGE", "en-US"),
         **knowledge_settings(),
@@ -174,7 +191,28 @@ def check(config):
         raise ConfigError("the development auth token cannot be used in production")
     if production and config["SECRET_KEY"] == "development-only-secret":
         raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
+    config["GATHER_SPEECH_TIMEOUT"] = gather_speech_timeout(config.get("GATHER_SPEECH_MODEL"),
+                                                            config.get("GATHER_SPEECH_TIMEOUT"))
     hints = [hint.strip() for hint in str(config.get("GATHER_HINTS") or "").split(",")]
     if len(hints) > MAX_HINTS or any(len(hint) > MAX_HINT_CHARACTERS for hint in hints):
         raise ConfigError(f"GATHER_HINTS: Twilio takes at most {MAX_HINTS} phrases of at most "
                           f"{MAX_HINT_CHARACTERS} characters")
+
+
+def gather_speech_timeout(model, speech_timeout):
+    """The speechTimeout to send with `model`, or ConfigError for a pair Twilio rejects."""
+    model = str(model or "").strip()
+    if model and not (model in SPEECH_MODELS or model.startswith(SPEECH_MODEL_FAMILIES)):
+        raise ConfigError(f"GATHER_SPEECH_MODEL={model} is not a Twilio speech model "
+                          f"({', '.join(SPEECH_MODELS)}, googlev2_*, deepgram_*)")
+    value = str(speech_timeout if speech_timeout not in (None, "") else
+                ("1" if model else "auto")).strip().lower()
+    if value == "auto":
+        if model:
+            raise ConfigError(f"GATHER_SPEECH_TIMEOUT=auto cannot go with GATHER_SPEECH_MODEL="
+                              f"{model}: Twilio needs whole seconds with a model (13335)")
+        return value
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"GATHER_SPEECH_TIMEOUT={speech_timeout} must be auto or a whole "
+                          "number of seconds, at least 1")
+    return str(int(value))

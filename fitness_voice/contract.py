@@ -52,6 +52,10 @@ class CallState:
     offer_resume: dict | None = None
     # training (advice): the session offered after suggesting exercises, for one turn.
     offer_session: dict | None = None
+    # calls/records.py: what the call read of its caller on its first turn (name,
+    # profile, whether they called before, training summary), so later turns do not
+    # read it again; "training" is None once a turn wrote to the training log.
+    caller: dict | None = None
 
     # Written by older code and never read: accepted and dropped, so a writer not yet
     # updated keeps working.

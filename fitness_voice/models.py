@@ -41,6 +41,12 @@ class CallSession(db.Model):
     status = db.Column(db.String(20), nullable=False, default="in-progress")
     duration_seconds = db.Column(db.Integer)
     state = db.Column(MutableDict.as_mutable(JSON), nullable=False, default=dict)
+    # The latest turn a request claimed to answer, when, and the request's key
+    # (Twilio's idempotency token, or a digest of what it posted): copies of that
+    # request wait for the claimer's answer instead of running the coach again.
+    claimed_turn = db.Column(db.Integer)
+    claimed_at = db.Column(db.DateTime)
+    claimed_key = db.Column(db.String(64))
 
     caller = db.relationship("Caller", back_populates="sessions")
     turns = db.relationship(

@@ -1,19 +1,23 @@
 """Calls and turns in the database: idempotent under Twilio's retries.
 
 A turn is identified by (call, index). The index travels in the <Gather>
-action URL, so a retried request names the turn it belongs to; the unique
-constraint on (session_id, index) means two copies of one request can never
-store two turns, whichever gunicorn process each lands in. The coach and the
-speech engine run outside any transaction so the database is locked briefly.
+action URL, so a retried request names the turn it belongs to (a request
+without it is numbered from the call's claim, see turns.number_the_turn). The
+first copy of a request claims its turn on the call's row, which every gunicorn
+process sees; later copies wait for that answer instead of running the coach
+again, and the unique constraint on (session_id, index) means two copies can
+never store two turns. The coach and the speech engine run outside any
+transaction so the database is locked briefly.
 
-``turns`` runs a turn and stores it; ``hold`` lets a slow turn finish in the
-background while the caller hears a filler; ``records`` finds and changes the
-rows a turn touches.
+``turns`` runs a turn and stores it; ``hold`` lets a slow turn finish in a
+bounded background pool while the caller hears a filler; ``records`` finds and
+changes the rows a turn touches; ``notices`` wakes waiters in the same process.
 """
 
-from .events import Answer, CallEvent, Silence, Spoken
-from .hold import take_turn_or_hold, wait_for_turn
+from .events import Answer, AskAgain, Busy, CallEvent, Ended, Held, Silence, Spoken
+from .hold import WaitRules, greet, take_turn_or_hold, wait_for_turn
 from .turns import answer_call, close_call, take_turn
 
-__all__ = ["Answer", "CallEvent", "Silence", "Spoken", "answer_call", "close_call",
-           "take_turn", "take_turn_or_hold", "wait_for_turn"]
+__all__ = ["Answer", "AskAgain", "Busy", "CallEvent", "Ended", "Held", "Silence", "Spoken",
+           "WaitRules", "answer_call", "close_call", "greet", "take_turn", "take_turn_or_hold",
+           "wait_for_turn"]

@@ -1,10 +1,16 @@
-"""One turn's transaction: find the call, return the stored answer to a retried
-request, otherwise decide (outside any transaction), render, and store the turn
-with its state, profile and training-log writes at once."""
+"""One turn in two short transactions, with the coach and speech between them.
+
+The first locks the call's row, answers a retried request from the stored turn,
+and otherwise claims the turn on the row (every process sees it), so that later
+copies of the request wait for this answer instead of running the coach again.
+The second stores the turn, its timings, the call's state, the profile and
+training-log writes at once, unless a later turn was claimed meanwhile.
+"""
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -13,12 +19,15 @@ from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
 from ..training import log as training_log
-from . import records
-from .events import Answer, Silence, Spoken
+from . import notices, records
+from .events import Answer, AskAgain, Ended, Pending, Silence, Spoken
 
 log = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+# Twilio retries a request within its 15 s webhook limit: a request with neither a
+# turn number nor an idempotency token is a copy of the last one only that soon.
+RETRY_SECONDS = 15
 
 
 def answer_call(services, event):
@@ -30,11 +39,34 @@ def answer_call(services, event):
 
 
 def take_turn(services, event):
-    """The caller spoke (or stayed silent) in answer to turn `event.index - 1`."""
+    """The caller spoke (or stayed silent) in answer to turn `event.index - 1`.
+
+    Returns an Answer, or Pending when another copy of the request is answering,
+    AskAgain when the turn was overtaken, Ended when the call is over."""
     def decide(caller, state, history):
         turn = TurnInput(event.speech, event.confidence, caller, state, history)
         return services.coach.respond(turn)
     return _run_turn(services, event, decide)
+
+
+def number_the_turn(event):
+    """Give a request that came without a turn number the one the call's state says:
+    a retry of the request that claimed the latest turn gets that turn, anything
+    else the next one, so a retry never stores a second turn."""
+    if event.index is not None:
+        return
+    latest = records.latest_claim(event.call_sid)
+    db.session.commit()
+    if latest is None:
+        event.index = 0
+        return
+    claimed, claimed_at, key, highest = latest
+    if claimed is None:
+        event.index = 0 if highest is None else highest + 1
+        return
+    recent = event.idempotency_token or claimed_at >= utcnow() - timedelta(seconds=RETRY_SECONDS)
+    same_request = key == records.request_key(event) and recent
+    event.index = claimed if same_request else claimed + 1
 
 
 def close_call(event):
@@ -57,30 +89,64 @@ def replay(services, turn):
     return Answer(parts, turn.end_call, turn.index + 1)
 
 
+@dataclass
+class _Opened:
+    """What the first transaction of a turn that is ours to answer read."""
+
+    call: records.CallRow
+    index: int
+    caller: object
+    state: CallState
+    history: list
+
+
 def _run_turn(services, event, decide):
     started = time.perf_counter()
-    session = records.lock_session(event)
-    index = event.index if event.index is not None else len(session.turns)
-    stored = records.find_turn(session, index)
-    if stored is not None:
-        db.session.commit()
-        return replay(services, stored)
-    caller = records.caller_info(session, services.resume_window_minutes)
-    state = CallState.from_json(session.state)
-    history = records.history(session)
-    db.session.commit()  # release the lock while the coach and speech engine work
+    opened = _open(services, event)
+    if not isinstance(opened, _Opened):
+        return opened
     db_ms = _ms_since(started)
 
-    reply, coach_ms = _decide(decide, caller, state, history)
+    reply, coach_ms = _decide(decide, opened.caller, opened.state, opened.history)
     parts, speech_ms = _render(services, reply)
 
     timings = replace(reply.timings, db_ms=db_ms, coach_ms=coach_ms, speech_ms=speech_ms)
-    turn = _store(event, index, reply, state, timings, started)
-    if turn is None:  # a copy of this request was stored first: answer as it did
-        stored = records.find_turn(records.lock_session(event), index)
+    stored = _store(event, opened, reply, timings, started)
+    if stored == "overtaken":
+        return AskAgain(opened.index + 1)
+    if stored == "duplicate":  # a copy that took over a stale claim stored it first
+        turn = records.find_turn(opened.call.id, opened.index)
+        db.session.commit()
+        return replay(services, turn)
+    return Answer(parts, reply.end_call, opened.index + 1)
+
+
+def _open(services, event):
+    """The first transaction: a stored answer, a claim held by another copy, or ours."""
+    number_the_turn(event)
+    index = event.index
+    session = records.lock_session(event)
+    if session.ended_at is not None:
+        db.session.commit()
+        return Ended()
+    stored, history = records.turn_and_history(session.id, index)
+    if stored is not None:
         db.session.commit()
         return replay(services, stored)
-    return Answer(parts, reply.end_call, index + 1)
+    if session.claimed_turn is not None and session.claimed_turn > index:
+        db.session.commit()  # the caller was asked again since: this answer is not heard
+        return AskAgain(session.claimed_turn + 1)
+    stale_before = utcnow() - timedelta(seconds=services.claim_seconds)
+    if records.claimed_by_another(session, index, stale_before):
+        db.session.commit()
+        return Pending(index)
+    state = CallState.from_json(session.state)
+    caller = records.caller_info(session, state, event.from_number,
+                                 services.resume_window_minutes)
+    records.claim(session, index, records.request_key(event))
+    call = records.CallRow(session.id, session.caller_id)
+    db.session.commit()  # release the lock while the coach and speech engine work
+    return _Opened(call, index, caller, state, history)
 
 
 def _decide(decide, caller, state, history):
@@ -109,32 +175,31 @@ def _audio_url(services, text):
         return None
 
 
-def _store(event, index, reply, state, timings, started):
-    session = records.lock_session(event)
-    if records.find_turn(session, index) is not None:
-        db.session.rollback()
-        return None
-    turn = Turn(
-        session_id=session.id, index=index, kind=reply.kind,
-        speech=event.speech if index else None, confidence=event.confidence,
-        reply=reply.text, end_call=reply.end_call, details=_jsonable(reply),
-    )
+def _store(event, opened, reply, timings, started):
+    """The second transaction; "stored", "overtaken" or "duplicate"."""
+    call, index, state = opened.call, opened.index, opened.state
+    speech = event.speech if index else None
     if reply.action == "forget":
-        records.forget_caller(session)
-        turn.speech = None  # the caller asked us to keep none of their words
-    db.session.add(turn)
-    session.state = state.to_json()
-    records.apply_profile_updates(session.caller, reply.profile_updates)
-    training_log.apply(session, reply.effects)
+        records.forget_caller(call, state)
+        speech = None  # the caller asked us to keep none of their words
+    records.apply_profile_updates(call, state, reply.profile_updates)
+    records.apply_training(call, state, reply.effects)
+    if not records.store_state(call, index, state):
+        db.session.rollback()
+        return "overtaken"
+    timings.total_ms = _ms_since(started)
+    db.session.add(Turn(
+        session_id=call.id, index=index, kind=reply.kind, speech=speech,
+        confidence=event.confidence, reply=reply.text, end_call=reply.end_call,
+        details=_jsonable(reply), timings=timings.to_json(),
+    ))
     try:
-        db.session.flush()
+        db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return None
-    timings.total_ms = _ms_since(started)
-    turn.timings = timings.to_json()
-    db.session.commit()
-    return turn
+        return "duplicate"
+    notices.stored(event.call_sid, index)
+    return "stored"
 
 
 def _jsonable(reply):

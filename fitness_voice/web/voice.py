@@ -21,7 +21,7 @@ CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 def hold_lines():
     """What the webhooks say while a slow reply is held, for pre-rendering."""
     lines = lang.catalogue()
-    return [lines["web.filler"], lines["web.too_slow"]]
+    return [lines["web.filler"], lines["web.still_waiting"], lines["web.too_slow"]]
 
 
 def xml(response, status=200):
@@ -71,6 +71,7 @@ def _event():
         index=_number("n", request.args.get("n", ""), int, 1, 10_000),
         status=_field("CallStatus") or None,
         duration_seconds=_number("CallDuration", _field("CallDuration"), int, 0),
+        idempotency_token=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
     )
 
 
@@ -82,46 +83,69 @@ def _answer(answer):
     return xml(twiml.listen(answer.parts, action, gather, _voice()))
 
 
+def _wait_rules():
+    config = current_app.config
+    return calls.WaitRules(config["SLOW_REPLY_SECONDS"], config["WAIT_STEP_SECONDS"],
+                           config["WAIT_FOR_REPLY_SECONDS"], config["TURN_WORKERS"],
+                           config["TURN_BACKLOG"])
+
+
+def _outcome(outcome):
+    """The TwiML for what a turn request came to."""
+    if isinstance(outcome, calls.Held):  # still thinking: a filler now, the answer after
+        return _hold(outcome.index, 0, "web.filler")
+    if isinstance(outcome, calls.AskAgain):
+        return _ask_again(outcome.index, "web.too_slow")
+    if isinstance(outcome, calls.Busy):
+        return _ask_again(outcome.index, "web.busy")
+    if isinstance(outcome, calls.Ended):
+        return xml(twiml.hang_up([], _voice()))
+    return _answer(outcome)
+
+
 @bp.post("")
 @twilio_signed
 def incoming():
-    return _answer(calls.answer_call(_services(), _event()))
+    return _outcome(calls.greet(_services(), _event(), _wait_rules()))
 
 
 @bp.post("/turn")
 @twilio_signed
 def turn():
-    event, hold_after = _event(), current_app.config["SLOW_REPLY_SECONDS"]
-    if not hold_after:
-        return _answer(calls.take_turn(_services(), event))
-    answer = calls.take_turn_or_hold(current_app._get_current_object(), _services(), event,
-                                     hold_after)
-    if answer is None:  # still thinking: a filler now, the answer after the redirect
-        return _hold(event.index)
-    return _answer(answer)
+    return _outcome(calls.take_turn_or_hold(current_app._get_current_object(), _services(),
+                                            _event(), _wait_rules()))
 
 
 @bp.post("/turn/wait")
 @twilio_signed
 def wait():
-    event = _event()
+    event, rules = _event(), _wait_rules()
     if event.index is None:
         raise BadRequest("n is required")
-    answer = calls.wait_for_turn(_services(), event, current_app.config["WAIT_FOR_REPLY_SECONDS"])
-    if answer is None:
+    round_ = _number("w", request.args.get("w", ""), int, 0, 1000) or 0
+    answer = calls.wait_for_turn(_services(), event, rules.seconds(round_))
+    if answer is not None:
+        return _answer(answer)
+    if rules.is_last(round_):
         # Ask again under the next turn number, so a late answer to this one
         # cannot be mistaken for the answer to what the caller says next.
-        spoken = [Spoken(lang.catalogue()["web.too_slow"])]
-        action = url_for("voice.turn", n=event.index + 1)
-        gather = twiml.GatherSettings.from_config(current_app.config)
-        return xml(twiml.listen(spoken, action, gather, _voice()))
-    return _answer(answer)
+        return _ask_again(event.index + 1, "web.too_slow")
+    return _hold(event.index, round_ + 1, "web.still_waiting")
 
 
-def _hold(index):
-    said = lang.catalogue()["web.filler"]
+def _ask_again(index, line):
+    """Said with Twilio's own voice: nothing of ours is rendered when we are behind."""
+    spoken = [Spoken(lang.catalogue()[line])]
+    action = url_for("voice.turn", n=index)
+    gather = twiml.GatherSettings.from_config(current_app.config)
+    return xml(twiml.listen(spoken, action, gather, _voice()))
+
+
+def _hold(index, round_, line):
+    said = lang.catalogue()[line]
     filler = Spoken(said, _services().speaker.audio_url(said))
-    return xml(twiml.hold([filler], url_for("voice.wait", n=index), _voice()))
+    wait_url = url_for("voice.wait", n=index, **({"w": round_} if round_ else {}))
+    return xml(twiml.hold([filler], wait_url, _voice()))
 
 
 @bp.post("/status")

@@ -30,7 +30,7 @@ def test_incoming_call_greets_inside_a_speech_gather(twilio):
     assert gather.get("input") == "speech"
     assert gather.get("action") == "/voice/turn?n=1"
     assert gather.get("speechTimeout") == "auto"
-    assert gather.get("speechModel") == "phone_call"
+    assert gather.get("speechModel") is None
     assert gather.get("actionOnEmptyResult") == "true"
     assert "squat" in gather.get("hints")
     assert "coach" in spoken(gather)

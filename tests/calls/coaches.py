@@ -4,11 +4,13 @@ import threading
 
 
 class WatchedCoach:
-    """Delegates to the real coach; counts `respond` calls per call SID and, while
-    `gate` is cleared, holds each run until it is set (or `hold_seconds` pass)."""
+    """Delegates to the real coach; records what each `respond` heard and, while
+    `gate` is cleared, holds each run (or only those that heard `hold_only`) until it
+    is set (or `hold_seconds` pass)."""
 
-    def __init__(self, coach, hold_seconds=20):
+    def __init__(self, coach, hold_seconds=20, hold_only=None):
         self.coach = coach
+        self.hold_only = hold_only
         self.gate = threading.Event()
         self.gate.set()
         self.hold_seconds = hold_seconds
@@ -18,7 +20,8 @@ class WatchedCoach:
     def respond(self, turn):
         with self._lock:
             self.runs.append(turn.speech)
-        self.gate.wait(self.hold_seconds)
+        if self.hold_only in (None, turn.speech):
+            self.gate.wait(self.hold_seconds)
         return self.coach.respond(turn)
 
     def __getattr__(self, name):

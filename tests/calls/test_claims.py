@@ -98,3 +98,28 @@ def test_concurrent_copies_of_a_turn_run_the_coach_once(two_apps):
     with apps[0].app_context():
         assert db.session.execute(db.select(Turn.index).order_by(Turn.index)).scalars().all() \
             == [0, 1]
+
+
+def test_a_turn_overtaken_by_the_next_one_is_not_stored(make_app):
+    """The caller was asked again (the answer took too long) and spoke again: the
+    late answer to the earlier turn is never heard, so it is not stored either, and
+    cannot overwrite the call's newer state."""
+    app = make_app()
+    coach = watch(app, hold_only="tell me about sleep")
+    coach.gate.clear()
+    twilio = TwilioActions(app.test_client(), "test-auth-token")
+    twilio.start()
+    late = TwilioActions(app.test_client(), "test-auth-token")
+    late.call_sid = twilio.call_sid
+    slow = threading.Thread(target=late.say, args=(1, "tell me about sleep"))
+    slow.start()
+    for _ in range(3000):  # until the slow turn has claimed turn 1 and is in the coach
+        if coach.runs:
+            break
+        threading.Event().wait(0.01)
+    twilio.say(2, "skip")
+    coach.gate.set()
+    slow.join()
+    with app.app_context():
+        assert db.session.execute(db.select(Turn.index).order_by(Turn.index)).scalars().all() \
+            == [0, 2]

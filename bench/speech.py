@@ -31,6 +31,7 @@ from stats import percentile  # noqa: E402  (bench/stats.py)
 
 from fitness_voice import speech  # noqa: E402
 from fitness_voice.speech.build import build_store  # noqa: E402
+from fitness_voice.speech.files import AudioKeys  # noqa: E402
 from fitness_voice.speech.formats import encode, read_wav  # noqa: E402
 from fitness_voice.speech.local_engine import (  # noqa: E402
     LocalEngine,
@@ -52,6 +53,7 @@ LONG = ("For building muscle, aim for three to four sets of eight to twelve reps
         "muscles actually grow.")
 TYPICAL = ("Good question. A simple start is three sets of ten bodyweight squats, "
            "resting a minute between sets, three times a week.")
+KEYS = AudioKeys("bench")
 CALL_LINES = [
     "hello",
     "how many sets and reps should I do to build muscle",
@@ -132,7 +134,7 @@ def bench_formats(args):
             encode_times.append(time.perf_counter() - started)
         with tempfile.TemporaryDirectory() as folder:
             engine.fmt = fmt
-            speaker = Speaker(engine, LocalStore(folder), fmt)
+            speaker = Speaker(engine, LocalStore(folder), fmt, KEYS)
             speaker.audio_url("Warm up the engine.")
             to_url = []
             for variant in variants(TYPICAL, args.repeat):
@@ -155,7 +157,7 @@ def bench_polly(args):
     print("== Polly code path, against the local Polly peer (tone audio; not AWS latency) ==")
     with PollyPeer(renderer="tone") as peer, tempfile.TemporaryDirectory() as folder:
         for fmt in ("mp3", "wav"):
-            config = {"TTS_ENGINE": "polly", "POLLY_ENDPOINT_URL": peer.url,
+            config = {"SECRET_KEY": "bench", "TTS_ENGINE": "polly", "POLLY_ENDPOINT_URL": peer.url,
                       "AUDIO_FORMAT": fmt, "AUDIO_DIR": os.path.join(folder, fmt)}
             speaker = speech.build_speaker(config, folder)
             speaker.audio_url("Warm up the connection.")
@@ -190,7 +192,7 @@ def bench_hits(args):
                                                 "S3_ENDPOINT_URL": s3.url}, folder),
         }
         for label, store in stores.items():
-            speaker = Speaker(Tone(), store, "mp3")
+            speaker = Speaker(Tone(), store, "mp3", KEYS)
             speaker.audio_url(TYPICAL)
             times = []
             for _ in range(args.hits):
@@ -198,7 +200,7 @@ def bench_hits(args):
                 speaker.audio_url(TYPICAL)
                 times.append(time.perf_counter() - started)
             figures[label] = (percentile(times, 0.5), percentile(times, 0.95))
-            first_hit = Speaker(Tone(), store, "mp3")  # a new process: one existence check
+            first_hit = Speaker(Tone(), store, "mp3", KEYS)  # a new process: one existence check
             started = time.perf_counter()
             first_hit.audio_url(TYPICAL)
             first = time.perf_counter() - started

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from fitness_voice import speech
+from fitness_voice.speech.files import AudioKeys
 from fitness_voice.speech.formats import encode
 from fitness_voice.speech.local_engine import piper_available
 from fitness_voice.speech.local_store import LocalStore
@@ -16,6 +17,8 @@ from fitness_voice.web import audio
 
 LOCAL = pytest.mark.skipif(not piper_available(), reason="piper-tts is not installed")
 REPLY = "Rest 90s, then go again. You've got this & you're nearly done!"
+SECRET = "speech-tests-secret"
+KEYS = AudioKeys(SECRET)
 
 
 def tone(seconds=1.0, rate=22050, hz=440.0, amplitude=10000):
@@ -46,7 +49,7 @@ class ToneEngine:
 def minimal_app(tmp_path, speaker=None, phrases=()):
     """An app with only the audio route and `flask speech`, as the factory wires them."""
     app = Flask("audio_cache_test", instance_path=str(tmp_path / "instance"))
-    app.config.update(TESTING=True)
+    app.config.update(TESTING=True, AUDIO_TEXT_HEADER=True)
     audio.init_app(app)
     speech.init_app(app)
     coach = SimpleNamespace(fixed_phrases=lambda: list(phrases))
@@ -54,6 +57,15 @@ def minimal_app(tmp_path, speaker=None, phrases=()):
     return app
 
 
-def local_speaker(tmp_path, fmt="mp3", **engine_options):
+def build_speaker(config, instance_path):
+    """speech.build_speaker with the secret the app's settings always have, and
+    no budget unless `config` sets one (a test must not depend on how fast the
+    machine synthesizes)."""
+    return speech.build_speaker({"SECRET_KEY": SECRET, "SPEECH_BUDGET_SECONDS": 0, **config},
+                                instance_path)
+
+
+def local_speaker(tmp_path, fmt="mp3", budget_seconds=None, pool=None, **engine_options):
     store = LocalStore(tmp_path / "instance" / "audio")
-    return Speaker(ToneEngine(fmt, **engine_options), store, fmt)
+    return Speaker(ToneEngine(fmt, **engine_options), store, fmt, KEYS,
+                   budget_seconds=budget_seconds, pool=pool)

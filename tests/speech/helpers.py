@@ -1,5 +1,6 @@
 """Stand-ins shared by the speech tests: real audio from a tone, and a bare app."""
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -32,14 +33,19 @@ class ToneEngine:
     name = "tone"
     voice = "a440"
 
-    def __init__(self, fmt, delay=0.0, data=None):
+    def __init__(self, fmt, delay=0.0, data=None, gate=None):
         self.fmt = fmt
         self.delay = delay
         self.data = data
+        self.gate = gate  # a threading.Event: synthesis waits until it is set
         self.calls = []
+        self.entered = threading.Event()  # set once a synthesis has begun
 
     def synthesize(self, text):
         self.calls.append(text)
+        self.entered.set()
+        if self.gate is not None:
+            self.gate.wait()
         time.sleep(self.delay)
         if self.data is not None:
             return self.data

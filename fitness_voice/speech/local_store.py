@@ -59,6 +59,7 @@ class LocalStore:
         # the same phrase) sees the old file or the new one, never a torn one.
         path = self._path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        self._measured()  # before writing, so the new file is counted once
         words = text.encode("utf-8")
         self._write(text_path(os.path.dirname(path), os.path.basename(path)), words)
         self._write(path, data)
@@ -90,12 +91,22 @@ class LocalStore:
         folder, base = split_name(name)
         return os.path.join(self.directory, *(part for part in (folder, base) if part))
 
+    def _bounded(self):
+        return self.max_bytes is not None or self.max_files is not None
+
+    def _measured(self):
+        if self._bounded():
+            with self._guard:
+                if self._usage is None:
+                    self._usage = self.usage()
+
     def _count(self, size, files):
-        if self.max_bytes is None and self.max_files is None:
+        if not self._bounded():
             return
         with self._guard:
-            if self._usage is None:
+            if self._usage is None:  # reset by an erasure meanwhile
                 self._usage = self.usage()
+                return
             size, files = self._usage[0] + size, self._usage[1] + files
             self._usage = (size, files)
             if not self._over(size, files, 1.0):

@@ -9,7 +9,10 @@ Prints:
   - MP3 vs 8 kHz mu-law WAV for a typical reply: bytes, and time from text to
     URL on a cache miss (synthesis + encoding + store);
   - cache-hit overhead per turn, local folder and S3 (target: p50 <= 5 ms);
-  - the cache hit rate over a scripted ten-line call after `flask speech warm`.
+  - the cache hit rate over a scripted ten-line call after `flask speech warm`;
+  - the budget and the pool under concurrency (bench/speech_pool.py): turn
+    waits p50/p95 with and without the budget, one and two piper processes,
+    and piper's RSS.
 
     .venv/bin/python bench/speech.py            # about a minute
     .venv/bin/python bench/speech.py --quick
@@ -27,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from speech_pool import add_arguments, bench_pool  # noqa: E402  (bench/speech_pool.py)
 from stats import percentile  # noqa: E402  (bench/stats.py)
 
 from fitness_voice import speech  # noqa: E402
@@ -270,9 +274,10 @@ def main():
     parser.add_argument("--hits", type=int, default=2000, help="calls per cache-hit figure")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-call", action="store_true", help="skip the scripted call")
+    add_arguments(parser)
     args = parser.parse_args()
     if args.quick:
-        args.repeat, args.hits = 2, 300
+        args.repeat, args.hits, args.callers, args.lines = 2, 300, 6, 2
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
     if piper_available():
         bench_local(args)
@@ -283,6 +288,8 @@ def main():
     bench_hits(args)
     if piper_available() and not args.skip_call:
         bench_call(args)
+    if piper_available():
+        bench_pool(args)
 
 
 if __name__ == "__main__":

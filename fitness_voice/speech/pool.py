@@ -9,9 +9,9 @@ current turns; work that has started finishes, for the cache.
 """
 
 import os
-import queue
 import threading
 import time
+from collections import deque
 
 from .base import SpeechError
 
@@ -36,30 +36,65 @@ class SynthesisPool:
         self.workers = workers
         self.queue_size = queue_size
         self._guard = threading.Lock()
-        self._queue = None
+        self._jobs = None
         self._pid = None
 
     def submit(self, future, job, deadline=None):
         """Run `job()` into `future` on a pool thread; raise PoolFull if the queue is full.
         `deadline` (time.monotonic()) drops the job if it has not started by then."""
-        try:
-            self._started().put_nowait((future, job, deadline))
-        except queue.Full:
-            raise PoolFull(f"synthesis queue full ({self.queue_size} waiting)") from None
+        self._started().put((future, job, deadline))
 
     def waiting(self):
         """Jobs queued and not started (for benchmarks and logs)."""
-        return self._queue.qsize() if self._queue is not None else 0
+        return len(self._jobs) if self._jobs is not None else 0
 
     def _started(self):
         with self._guard:
-            if self._queue is None or self._pid != os.getpid():
-                self._queue = queue.Queue(maxsize=self.queue_size)
+            if self._jobs is None or self._pid != os.getpid():
+                self._jobs = _Jobs(self.queue_size)
                 self._pid = os.getpid()
                 for number in range(self.workers):
-                    threading.Thread(target=_work, args=(self._queue,), daemon=True,
+                    threading.Thread(target=_work, args=(self._jobs,), daemon=True,
                                      name=f"speech-{number}").start()
-            return self._queue
+            return self._jobs
+
+
+class _Jobs:
+    """A bounded queue in which work past its deadline takes no room: when it
+    looks full, such work is dropped first (its turn has answered already)."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = deque()
+        self._ready = threading.Condition()
+
+    def __len__(self):
+        return len(self._items)
+
+    def put(self, item):
+        with self._ready:
+            expired = self._take_expired() if len(self._items) >= self.size else []
+            full = len(self._items) >= self.size
+            if not full:
+                self._items.append(item)
+                self._ready.notify()
+        for future, _, _ in expired:  # outside the lock: a future's callbacks run here
+            _drop(future)
+        if full:
+            raise PoolFull(f"synthesis queue full ({self.size} waiting)")
+
+    def get(self):
+        with self._ready:
+            while not self._items:
+                self._ready.wait()
+            return self._items.popleft()
+
+    def _take_expired(self):
+        now = time.monotonic()
+        expired = [item for item in self._items if item[2] is not None and now > item[2]]
+        if expired:
+            self._items = deque(item for item in self._items if item not in expired)
+        return expired
 
 
 class InlinePool:
@@ -81,9 +116,14 @@ def _work(jobs):
         _run(*jobs.get())
 
 
+def _drop(future):
+    if future.set_running_or_notify_cancel():
+        future.set_exception(Dropped("synthesis had not started when its turn answered"))
+
+
 def _run(future, job, deadline):
     if deadline is not None and time.monotonic() > deadline:
-        future.set_exception(Dropped("synthesis had not started when its turn answered"))
+        _drop(future)
         return
     if not future.set_running_or_notify_cancel():
         return

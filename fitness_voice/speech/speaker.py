@@ -254,7 +254,9 @@ class Speaker:
     def _count_failure(self, error):
         kind = FAILURE_KINDS.get(type(error), "failures")
         self.stats[kind] += 1
-        if isinstance(error, SpeechError):
-            log.warning("speech %s, falling back to <Say>: %s", kind, error)
+        if kind != "failures":  # load, not a fault: counted, and logged quietly
+            log.info("speech %s, falling back to <Say>: %s", kind, error)
+        elif isinstance(error, SpeechError):
+            log.warning("speech failed, falling back to <Say>: %s", error)
         else:
             log.error("speech failed, falling back to <Say>", exc_info=error)

@@ -117,3 +117,15 @@ def test_a_turn_whose_audio_is_late_answers_with_say_and_is_stored(app, twilio, 
     for future in in_flight(speaker):
         future.result(timeout=30)
     assert speaker.stats["synthesized"] >= 1  # the late audio reached the cache
+
+
+def test_work_whose_turn_has_answered_takes_no_room_in_the_queue(tmp_path):
+    speaker, gate = gated_speaker(tmp_path, workers=1, queue_size=1)
+    occupy(speaker, "One.")
+    assert speaker.audio_url("Two.") is None  # waits in the queue, past its deadline
+    assert speaker.audio_url("Three.") is None  # "Two." is dropped to make room
+    assert speaker.stats["busy"] == 0 and speaker.stats["dropped"] == 1
+    gate.set()
+    for future in in_flight(speaker):
+        future.exception(timeout=30)
+    assert "Two." not in speaker.engine.calls

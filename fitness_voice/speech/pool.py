@@ -45,8 +45,8 @@ class SynthesisPool:
         self._started().put((future, job, deadline))
 
     def waiting(self):
-        """Jobs queued and not started (for benchmarks and logs)."""
-        return len(self._jobs) if self._jobs is not None else 0
+        """Jobs queued, not started, and not yet past their deadline."""
+        return self._jobs.live() if self._jobs is not None else 0
 
     def _started(self):
         with self._guard:
@@ -68,8 +68,10 @@ class _Jobs:
         self._items = deque()
         self._ready = threading.Condition()
 
-    def __len__(self):
-        return len(self._items)
+    def live(self):
+        now = time.monotonic()
+        with self._ready:
+            return sum(1 for item in self._items if item[2] is None or now <= item[2])
 
     def put(self, item):
         with self._ready:

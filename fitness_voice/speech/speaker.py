@@ -68,6 +68,7 @@ class Speaker:
         self._known = {}  # stored names -> when last confirmed; insertion-ordered
         self._inflight = {}  # name -> Future of (url, how), one per name being made
         self._guard = threading.Lock()
+        self._synthesis_seconds = None  # how long a synthesis has lately taken
         self.stats = dict.fromkeys(COUNTS, 0)
 
     @property
@@ -173,10 +174,24 @@ class Speaker:
         future, owner = self._claim(name)
         if owner:
             try:
+                self._refuse_if_hopeless(deadline)
                 self.pool.submit(future, lambda: self._make(name, spoken, text), deadline)
             except PoolFull as error:
                 future.set_exception(error)  # counted as busy when it settles
         return future
+
+    def _refuse_if_hopeless(self, deadline):
+        """Backpressure: with work already queued, and synthesis lately taking
+        so long that this line cannot be ready by the deadline, say so now
+        instead of keeping the caller waiting for nothing. An idle pool always
+        tries, so the estimate follows the engine when it speeds up again."""
+        waiting = self.pool.waiting()
+        if deadline is None or not waiting or self._synthesis_seconds is None:
+            return
+        expected = (waiting / self.pool.workers + 1) * self._synthesis_seconds
+        if time.monotonic() + expected > deadline:
+            raise PoolFull(f"{waiting} lines queued at about {self._synthesis_seconds:.1f} s "
+                           "each: this one cannot be ready in time")
 
     def _finish(self, item, deadline):
         if not isinstance(item, Future):
@@ -220,7 +235,11 @@ class Speaker:
         return self.store.url(name), how
 
     def _synthesize(self, name, spoken, text):
+        started = time.monotonic()
         data = self.engine.synthesize(spoken)
+        took = time.monotonic() - started
+        previous = self._synthesis_seconds  # a moving average: recent lines count most
+        self._synthesis_seconds = took if previous is None else 0.7 * previous + 0.3 * took
         kind = audio_kind(data)
         if kind != self.fmt:
             raise NotAudio(f"{self.engine.name} answered {len(data)} bytes that are "

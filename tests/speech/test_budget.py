@@ -5,6 +5,7 @@ The engine here waits on an Event the test sets, so "too slow" is decided by
 the test, not by the machine's speed."""
 
 import threading
+import time
 from concurrent.futures import Future
 
 from fitness_voice.extensions import db
@@ -129,3 +130,24 @@ def test_work_whose_turn_has_answered_takes_no_room_in_the_queue(tmp_path):
     for future in in_flight(speaker):
         future.exception(timeout=30)
     assert "Two." not in speaker.engine.calls
+
+
+def test_a_line_that_cannot_be_ready_in_time_is_refused_at_once(tmp_path):
+    speaker, gate = gated_speaker(tmp_path, workers=1, queue_size=4)
+    occupy(speaker, "One.")
+    speaker._synthesis_seconds = 60.0  # as if the engine had lately taken a minute a line
+    assert speaker.audio_urls(["Two.", "Three."]) == [None, None]
+    assert speaker.stats["busy"] == 1  # "Three.", behind "Two.", could never make it
+    gate.set()
+    for future in in_flight(speaker):
+        future.exception(timeout=30)
+    assert "Three." not in speaker.engine.calls
+
+
+def test_an_idle_pool_always_tries(tmp_path):
+    speaker, gate = gated_speaker(tmp_path, workers=1, queue_size=4)
+    speaker._synthesis_seconds = 60.0
+    gate.set()
+    running = speaker._start("Quick now.", None, time.monotonic() + 30)
+    assert running.result(timeout=30)[1] == "synthesized"
+    assert speaker._synthesis_seconds < 60.0  # the estimate follows the engine

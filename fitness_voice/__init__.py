@@ -88,8 +88,10 @@ def build_services(config, instance_path, kb):
                                   answers_with_llm=bool(config.get("OPENAI_API_KEY")),
                                   repair=retrieval.repair_speech))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
-    return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
-                    speaker=speech.build_speaker(config, instance_path, _script_root),
+    coach = CallFlow(flow, pipeline, hold_lines=hold_lines())
+    speaker = speech.build_speaker(config, instance_path, _script_root)
+    speaker.share(coach.fixed_phrases())  # they name nobody: one copy for every caller
+    return Services(coach=coach, speaker=speaker,
                     resume_window_minutes=config["RESUME_WINDOW_MINUTES"],
                     claim_seconds=config["SLOW_REPLY_SECONDS"] + config["WAIT_FOR_REPLY_SECONDS"])
 

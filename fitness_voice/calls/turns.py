@@ -85,7 +85,7 @@ def replay(services, turn):
     """The stored answer to `turn`, rendered again (from the audio cache)."""
     reply = Reply(turn.reply, kind=turn.kind, end_call=turn.end_call,
                   segments=(turn.details or {}).get("segments"))
-    parts, _ = _render(services, reply)
+    parts, _ = _render(services, reply, turn.session.caller_id)
     return Answer(parts, turn.end_call, turn.index + 1)
 
 
@@ -108,7 +108,7 @@ def _run_turn(services, event, decide):
     db_ms = _ms_since(started)
 
     reply, coach_ms = _decide(decide, opened.caller, opened.state, opened.history)
-    parts, speech_ms = _render(services, reply)
+    parts, speech_ms = _render(services, reply, opened.call.caller_id)
 
     timings = replace(reply.timings, db_ms=db_ms, coach_ms=coach_ms, speech_ms=speech_ms)
     stored = _store(event, opened, reply, timings, started)
@@ -160,19 +160,23 @@ def _decide(decide, caller, state, history):
     return reply, _ms_since(started)
 
 
-def _render(services, reply):
+def _render(services, reply, caller_id):
+    """The reply's parts with their audio, all within the speaker's one budget;
+    lines said to this caller are kept under them (erased with them)."""
     started = time.perf_counter()
-    parts = [Silence(part) if isinstance(part, int) else Spoken(part, _audio_url(services, part))
-             for part in (reply.segments or [reply.text])]
+    pieces = reply.segments or [reply.text]
+    urls = iter(_audio_urls(services, [p for p in pieces if not isinstance(p, int)], caller_id))
+    parts = [Silence(part) if isinstance(part, int) else Spoken(part, next(urls))
+             for part in pieces]
     return parts, _ms_since(started)
 
 
-def _audio_url(services, text):
+def _audio_urls(services, texts, caller_id):
     try:
-        return services.speaker.audio_url(text)
+        return services.speaker.audio_urls(texts, None if caller_id is None else str(caller_id))
     except Exception:
         log.exception("speech synthesis failed; Twilio will <Say> the reply")
-        return None
+        return [None] * len(texts)
 
 
 def _store(event, opened, reply, timings, started):

@@ -3,7 +3,6 @@
 import pytest
 
 from fitness_voice import config as settings
-from fitness_voice import speech
 from fitness_voice.speech.base import AudioStore, SpeechEngine
 from fitness_voice.speech.local_engine import piper_available
 from fitness_voice.speech.local_store import LocalStore
@@ -11,7 +10,7 @@ from fitness_voice.speech.polly_engine import PollyEngine
 from fitness_voice.speech.s3_store import S3Store
 from fitness_voice.speech.twilio_say import TwilioSay
 from tests.peers.s3_server import aws_environment
-from tests.speech.helpers import LOCAL
+from tests.speech.helpers import LOCAL, build_speaker
 
 SPEECH_ENV = ("TTS_ENGINE", "AUDIO_FORMAT", "AUDIO_STORE", "AUDIO_BUCKET", "AUDIO_URL_MODE",
               "AUDIO_DIR", "AUDIO_PREFIX")
@@ -33,12 +32,12 @@ def test_speech_settings_defaults(monkeypatch):
 
 def test_build_speaker_choices(tmp_path, monkeypatch):
     aws_environment(monkeypatch)
-    assert isinstance(speech.build_speaker({"TTS_ENGINE": "say"}, str(tmp_path)), TwilioSay)
-    local = speech.build_speaker({"TTS_ENGINE": "local", "AUDIO_FORMAT": "mp3"}, str(tmp_path))
+    assert isinstance(build_speaker({"TTS_ENGINE": "say"}, str(tmp_path)), TwilioSay)
+    local = build_speaker({"TTS_ENGINE": "local", "AUDIO_FORMAT": "mp3"}, str(tmp_path))
     assert isinstance(local.store, LocalStore)
     assert local.store.directory == str(tmp_path / "audio")
     assert local.engine.voice == "en_US-joe-medium"
-    polly_s3 = speech.build_speaker({"TTS_ENGINE": "polly", "AUDIO_BUCKET": "b"}, str(tmp_path))
+    polly_s3 = build_speaker({"TTS_ENGINE": "polly", "AUDIO_BUCKET": "b"}, str(tmp_path))
     assert isinstance(polly_s3.engine, PollyEngine)
     assert isinstance(polly_s3.store, S3Store) and polly_s3.fmt == "wav"
     assert polly_s3.store.base_url == "https://b.s3.us-east-1.amazonaws.com"
@@ -50,7 +49,7 @@ def test_build_speaker_choices(tmp_path, monkeypatch):
                  marks=LOCAL),  # piper's own convention, unless it is the packaged voice
 ])
 def test_piper_voice_files_from_settings(tmp_path, config, model, voice_config):
-    speaker = speech.build_speaker({"TTS_ENGINE": "local", **config}, str(tmp_path))
+    speaker = build_speaker({"TTS_ENGINE": "local", **config}, str(tmp_path))
     assert (speaker.engine.worker.model, speaker.engine.worker.config) == (model, voice_config)
     assert speaker.engine.voice == "a"
 
@@ -65,7 +64,7 @@ def test_piper_voice_files_from_settings(tmp_path, config, model, voice_config):
 def test_build_speaker_refuses_bad_settings(tmp_path, monkeypatch, config):
     aws_environment(monkeypatch)
     with pytest.raises(ValueError):
-        speech.build_speaker(config, str(tmp_path))
+        build_speaker(config, str(tmp_path))
 
 
 def test_twilio_say_never_has_audio():
@@ -74,9 +73,9 @@ def test_twilio_say_never_has_audio():
 
 def test_providers_offer_the_declared_interfaces(tmp_path, monkeypatch):
     aws_environment(monkeypatch)
-    local = speech.build_speaker({"TTS_ENGINE": "local", "PIPER_MODEL": "/v/a.onnx",
+    local = build_speaker({"TTS_ENGINE": "local", "PIPER_MODEL": "/v/a.onnx",
                                   "PIPER_CONFIG": "/v/a.json"}, str(tmp_path))
-    polly_s3 = speech.build_speaker({"TTS_ENGINE": "polly", "AUDIO_BUCKET": "b"}, str(tmp_path))
+    polly_s3 = build_speaker({"TTS_ENGINE": "polly", "AUDIO_BUCKET": "b"}, str(tmp_path))
     for speaker in (local, polly_s3):
         assert isinstance(speaker.engine, SpeechEngine)
         assert isinstance(speaker.store, AudioStore)

@@ -8,12 +8,13 @@ speech engine run outside any transaction so the database is locked briefly.
 
 ``turns`` runs a turn and stores it; ``hold`` lets a slow turn finish in the
 background while the caller hears a filler; ``records`` finds and changes the
-rows a turn touches.
+rows a turn touches; ``outage`` rides out a database that is briefly away.
 """
 
 from .events import Answer, CallEvent, Silence, Spoken
 from .hold import take_turn_or_hold, wait_for_turn
+from .outage import DatabaseAway, OutageSettings
 from .turns import answer_call, close_call, take_turn
 
-__all__ = ["Answer", "CallEvent", "Silence", "Spoken", "answer_call", "close_call",
-           "take_turn", "take_turn_or_hold", "wait_for_turn"]
+__all__ = ["Answer", "CallEvent", "DatabaseAway", "OutageSettings", "Silence", "Spoken",
+           "answer_call", "close_call", "take_turn", "take_turn_or_hold", "wait_for_turn"]

@@ -15,6 +15,8 @@ class CallEvent:
     index: int | None = None
     status: str | None = None
     duration_seconds: int | None = None
+    # calls/outage.py: when the database went away for a turn that is posted again.
+    held_since: float | None = None
 
 
 @dataclass

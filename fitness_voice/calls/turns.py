@@ -13,7 +13,7 @@ from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
 from ..training import log as training_log
-from . import records
+from . import outage, records
 from .events import Answer, Silence, Spoken
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,11 @@ def replay(services, turn):
 
 
 def _run_turn(services, event, decide):
+    return outage.ride_out(services.outage, event,
+                           lambda: _run_turn_once(services, event, decide))
+
+
+def _run_turn_once(services, event, decide):
     started = time.perf_counter()
     session = records.lock_session(event)
     index = event.index if event.index is not None else len(session.turns)

@@ -48,19 +48,6 @@ def history(session):
     return [(turn.speech, turn.reply) for turn in reversed(turns)]
 
 
-def forget_caller(session):
-    """Delete everything we know about the caller: profile, past calls, this call's words."""
-    caller = session.caller
-    caller.name = None
-    caller.profile = {}
-    for record in [*caller.workouts, *caller.weekly_plans]:
-        db.session.delete(record)
-    for other in list(caller.sessions):
-        if other.id != session.id:
-            db.session.delete(other)
-    db.session.execute(db.delete(Turn).where(Turn.session_id == session.id))
-
-
 def apply_profile_updates(caller, updates):
     if not updates:
         return

@@ -13,7 +13,7 @@ from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
 from ..training import log as training_log
-from . import outage, records
+from . import erasure, outage, records
 from .events import Answer, Silence, Spoken
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def close_call(event):
     if event.status in TERMINAL_STATUSES:
         session.ended_at = session.ended_at or utcnow()
         training_log.mark_dropped(session)
+        erasure.finish_call(session)
     db.session.commit()
 
 
@@ -81,6 +82,9 @@ def _run_turn_once(services, event, decide):
 
     timings = replace(reply.timings, db_ms=db_ms, coach_ms=coach_ms, speech_ms=speech_ms)
     turn = _store(event, index, reply, state, timings, started)
+    if reply.action == "forget":
+        erasure.forget_audio(services.speaker, event.from_number)
+        outage.forget_calls(services.outage, [event.call_sid])
     if turn is None:  # a copy of this request was stored first: answer as it did
         stored = records.find_turn(records.lock_session(event), index)
         db.session.commit()
@@ -125,8 +129,9 @@ def _store(event, index, reply, state, timings, started):
         reply=reply.text, end_call=reply.end_call, details=_jsonable(reply),
     )
     if reply.action == "forget":
-        records.forget_caller(session)
-        turn.speech = None  # the caller asked us to keep none of their words
+        erasure.erase_caller(session)
+        state = erasure.fresh_state(state)
+    erasure.keep_no_words(turn, session)
     db.session.add(turn)
     session.state = state.to_json()
     records.apply_profile_updates(session.caller, reply.profile_updates)

@@ -72,7 +72,7 @@ def ride_out(settings, event, run):
     """Run the turn, retrying through a lost connection; spool what the caller
     said and raise DatabaseAway once the retry budget is spent."""
     deadline = time.monotonic() + settings.retry_seconds
-    backoff = FIRST_BACKOFF_SECONDS
+    backoff, first_failure = FIRST_BACKOFF_SECONDS, None
     while True:
         try:
             answer = run()
@@ -80,10 +80,11 @@ def ride_out(settings, event, run):
             if not lost_connection(error):
                 raise
             _rollback_quietly()
+            first_failure = first_failure or time.time()
             if time.monotonic() + backoff > deadline:
                 log.warning("database away for a whole turn: %s", type(error).__name__)
-                Spool(settings).keep(event)
-                raise DatabaseAway(_held_since(event)) from error
+                Spool(settings).keep(event, first_failure)
+                raise DatabaseAway(_held_since(event, first_failure)) from error
             time.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             continue
@@ -149,7 +150,7 @@ class Spool:
         self.settings = settings
         self.root = Path(settings.spool_dir) if settings.spool_dir else None
 
-    def keep(self, event):
+    def keep(self, event, failed_at):
         if self.root is None or event.index is None:
             return
         self.root.mkdir(parents=True, exist_ok=True)
@@ -159,9 +160,9 @@ class Spool:
         if sum(1 for _ in self.root.glob("*.json")) >= self.settings.max_spooled:
             log.error("turn spool full (%d): a held turn is not kept", self.settings.max_spooled)
             return
-        now = time.time()
         record = SpooledTurn(event.call_sid, event.index, event.from_number, event.to_number,
-                             event.speech, event.confidence, _held_since(event, now), now)
+                             event.speech, event.confidence, _held_since(event, failed_at),
+                             time.time())
         partial = self.root / f".{uuid.uuid4().hex}.tmp"
         partial.write_text(json.dumps(asdict(record)), encoding="utf-8")
         os.replace(partial, path)
@@ -208,8 +209,8 @@ def _read(path):
         return None
 
 
-def _held_since(event, now=None):
-    return getattr(event, "held_since", None) or now or time.time()
+def _held_since(event, failed_at):
+    return event.held_since or failed_at
 
 
 def _rollback_quietly():

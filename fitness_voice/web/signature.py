@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
+from werkzeug.exceptions import BadRequest
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ def signed_url():
 
 def _valid(signature):
     validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
-    form = request.form  # MAX_CONTENT_LENGTH and the form limits apply here (413)
+    try:
+        form = request.form  # MAX_CONTENT_LENGTH and the form limits apply here (413)
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not UTF-8 form data") from None
     return any(hmac.compare_digest(validator.compute_signature(url, form), signature)
                for url in _spellings(signed_url()))
 

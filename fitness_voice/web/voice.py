@@ -126,10 +126,10 @@ def rides_out_the_database(view):
     return guarded
 
 
-def _database_hold(since):
+def _database_hold(since, endpoint=None):
     said = lang.catalogue()["web.filler"]
     args = {**request.args.to_dict(), "held": f"{since:.3f}"}
-    again = url_for(request.endpoint, **args)
+    again = url_for(endpoint or request.endpoint, **args)
     return xml(twiml.hold([Spoken(said), Silence(1)], again, _voice()))
 
 
@@ -161,6 +161,9 @@ def wait():
     event = _event()
     if event.index is None:
         raise BadRequest("n is required")
+    spooled = outage.Spool(_services().outage).find(event)
+    if spooled is not None:  # the turn gave up on the database: hold, then run it again
+        return _database_hold(spooled.held_since, "voice.turn")
     answer = calls.wait_for_turn(_services(), event, current_app.config["WAIT_FOR_REPLY_SECONDS"])
     if answer is None:
         # Ask again under the next turn number, so a late answer to this one

@@ -16,6 +16,21 @@ SIP_FROM = "sip:+15555550123@fitness-voice.sip.us1.twilio.com"  # 49 characters
 WORDS = ["Jordan", "quadriceps", "marathon"]
 
 
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One app for the module, on a fresh Postgres database (its columns are sized)."""
+    from fitness_voice import create_app
+    from tests.conftest import app_config
+    url, drop = fresh_database()
+    app = create_app(app_config(tmp_path_factory.mktemp("erasure"), SQLALCHEMY_DATABASE_URI=url))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    drop()
+
+
 def every_row(app):
     """Every row of every table the models know, as text."""
     with app.app_context():
@@ -37,8 +52,7 @@ def say_all(twilio, lines, start=1):
     return start + len(lines)
 
 
-def test_forget_me_leaves_nothing_of_the_caller_in_any_table(make_app):
-    app = make_app()
+def test_forget_me_leaves_nothing_of_the_caller_in_any_table(app):
     other = a_call(app, "+15555550999")
     other.start()
     say_all(other, ["Casey", "build muscle"])
@@ -69,42 +83,32 @@ def test_forget_me_leaves_nothing_of_the_caller_in_any_table(make_app):
     assert "Welcome back" not in again.start().get_data(as_text=True)
 
 
-def test_a_sip_caller_longer_than_the_old_column_is_answered(make_app):
-    url, drop = fresh_database()
-    try:
-        app = make_app(SQLALCHEMY_DATABASE_URI=url)
-        twilio = a_call(app, SIP_FROM)
-        response = twilio.start()
-        assert response.status_code == 200 and b"Gather" in response.data
-        with app.app_context():
-            assert db.session.execute(db.select(Caller.phone_number)).scalar_one() == SIP_FROM
-            db.engine.dispose()
-    finally:
-        drop()
+def test_a_sip_caller_longer_than_the_old_column_is_answered(app):
+    response = a_call(app, SIP_FROM).start()
+    assert response.status_code == 200 and b"Gather" in response.data
+    with app.app_context():
+        query = db.select(Caller.phone_number).filter_by(phone_number=SIP_FROM)
+        assert db.session.execute(query).scalar_one() == SIP_FROM
+        db.session.commit()
 
 
-def test_database_errors_in_the_log_carry_no_number(make_app, caplog):
-    url, drop = fresh_database()
-    try:
-        app = make_app(SQLALCHEMY_DATABASE_URI=url)
-        with app.app_context():
-            db.session.add(Caller(phone_number=NUMBER, profile={}))
-            db.session.commit()
-            db.session.add(Caller(phone_number=NUMBER, profile={}))
-            with caplog.at_level(logging.ERROR), pytest.raises(IntegrityError):
-                try:
-                    db.session.commit()  # Postgres' DETAIL quotes the duplicate key
-                except IntegrityError:
-                    logging.getLogger("fitness_voice.test").exception("store failed for %s",
-                                                                      SIP_FROM)
-                    raise
-            db.session.rollback()
-            db.engine.dispose()
-    finally:
-        drop()
+def test_database_errors_in_the_log_carry_no_number(app, caplog):
+    number = "+15555550777"
+    with app.app_context():
+        db.session.add(Caller(phone_number=number, profile={}))
+        db.session.commit()
+        db.session.add(Caller(phone_number=number, profile={}))
+        with caplog.at_level(logging.ERROR), pytest.raises(IntegrityError):
+            try:
+                db.session.commit()  # Postgres' DETAIL quotes the duplicate key
+            except IntegrityError:
+                logging.getLogger("fitness_voice.test").exception("store failed for %s",
+                                                                  SIP_FROM)
+                raise
+        db.session.rollback()
     logged = caplog.text
     assert "already exists" in logged and "Traceback" in logged
-    assert NUMBER not in logged and "15555550123" not in logged and SIP_FROM not in logged
+    assert number not in logged and "15555550777" not in logged and SIP_FROM not in logged
 
 
 def test_a_transcript_is_not_logged_with_its_field_name():

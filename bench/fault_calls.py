@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
 from fitness_voice import lang
+from fitness_voice.config import database_url as sqlalchemy_url
 
 TWILIO_TIMEOUT = 15
 LINES = ["how many sets and reps should I do to build muscle", "how long should I rest "
@@ -121,7 +122,7 @@ def run_calls(base_url, public_url, token, calls, turns, prefix):
 
 def stored_speech(database_url, call_sids):
     """{call_sid: [speech of every stored turn]}."""
-    engine = create_engine(database_url)
+    engine = create_engine(sqlalchemy_url(database_url, "/tmp"))
     with engine.connect() as connection:
         rows = connection.execute(text(
             "SELECT s.call_sid, t.speech FROM turn t JOIN call_session s ON s.id = t.session_id"

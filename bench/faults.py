@@ -57,6 +57,8 @@ def bench_forgeries(base_url, database_url, rounds):
     import random
 
     from sqlalchemy import create_engine, text
+
+    from fitness_voice.config import database_url as sqlalchemy_url
     rng, http, kinds, accepted = random.Random(12), Http(base_url), Counter(), []
     sids = [f"CA{rng.getrandbits(128):032x}" for _ in range(rounds)]
     for sid in sids:
@@ -65,7 +67,7 @@ def bench_forgeries(base_url, database_url, rounds):
             kinds[status] += 1
             if status < 300:
                 accepted.append(attempt.kind)
-    engine = create_engine(database_url)
+    engine = create_engine(sqlalchemy_url(database_url, "/tmp"))
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT count(*) FROM call_session WHERE call_sid IN "
                                          "(" + ",".join(f"'{s}'" for s in sids) + ")")).scalar()
@@ -215,7 +217,10 @@ def run_against_gunicorn(args, only, postgres, peer):
             bench_calls(args, postgres, peer, server, base_url)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":

@@ -94,3 +94,26 @@ def apology_instead_of_answer(attempt, text):
     The fallback says it by design when the URL that failed is not a turn of ours."""
     return lang.catalogue()["web.apology"] in text and not attempt.path.startswith(
         "/voice/fallback")
+
+
+def test_the_default_port_may_be_spelt_out_but_no_other_port_passes(app):
+    form = call_fields(new_call_sid())
+    client = app.test_client()
+    with_port = signed("/voice", form, base="https://coach.example.com:443")
+    assert client.post("/voice", data=form, headers=with_port).status_code == 200
+    other_port = signed("/voice", form, base="https://coach.example.com:444")
+    assert client.post("/voice", data=form, headers=other_port).status_code == 403
+
+
+@pytest.mark.parametrize("public_url, message", [
+    (None, "PUBLIC_URL must be set"),
+    ("coach.example.com", "PUBLIC_URL must be http"),
+    ("https://coach.example.com/?x=1", "PUBLIC_URL must be http"),
+])
+def test_production_needs_a_well_formed_public_url(tmp_path, public_url, message):
+    from fitness_voice import create_app
+    from fitness_voice.config import ConfigError
+    with pytest.raises(ConfigError, match=message):
+        create_app({"APP_ENV": "production", "SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t",
+                    "PUBLIC_URL": public_url,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})

@@ -2,14 +2,15 @@
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answering, lang, retrieval, safety, speech
+from . import answering, lang, redaction, retrieval, safety, speech
 from . import config as settings
+from .calls import OutageSettings
 from .dialogue import memory
 from .dialogue.flow import CallFlow, CallFlowSettings
 from .dialogue.intents import IntentRouter
@@ -27,6 +28,7 @@ class Services:
     resume_window_minutes: int = 120
     # A claim on a turn older than this is a claimer that died: a copy takes it over.
     claim_seconds: float = 12.5
+    outage: OutageSettings = field(default_factory=OutageSettings)
 
 
 def create_app(config=None):
@@ -46,9 +48,10 @@ def create_app(config=None):
     _configure_logging(app)
 
     if app.config["PROXY_FIX_HOPS"]:
-        hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
-                                x_port=hops, x_prefix=hops)
+        # Only the client's address: the URL Twilio signed comes from PUBLIC_URL,
+        # never from forwarded headers a client can set (web/signature.py).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_HOPS"], x_proto=0,
+                                x_host=0, x_port=0, x_prefix=0)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"))
@@ -93,7 +96,14 @@ def build_services(config, instance_path, kb):
     speaker.share(coach.fixed_phrases())  # they name nobody: one copy for every caller
     return Services(coach=coach, speaker=speaker,
                     resume_window_minutes=config["RESUME_WINDOW_MINUTES"],
-                    claim_seconds=config["SLOW_REPLY_SECONDS"] + config["WAIT_FOR_REPLY_SECONDS"])
+                    claim_seconds=config["SLOW_REPLY_SECONDS"] + config["WAIT_FOR_REPLY_SECONDS"],
+                    outage=_outage_settings(config, instance_path))
+
+
+def _outage_settings(config, instance_path):
+    return OutageSettings(retry_seconds=config["DB_RETRY_SECONDS"],
+                          outage_seconds=config["DB_OUTAGE_SECONDS"],
+                          spool_dir=config["SPOOL_DIR"] or os.path.join(instance_path, "spool"))
 
 
 def _script_root():
@@ -102,9 +112,13 @@ def _script_root():
 
 
 def _engine_options(app):
+    # Error messages must not quote a caller's number or words (redaction.py).
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, "hide_parameters": True}
+    # A lost connection is found before a turn uses it; connecting gives up
+    # quickly so a database that is away is retried (calls/outage.py), not waited on.
+    return {"pool_pre_ping": True, "hide_parameters": True,
+            "connect_args": {"connect_timeout": 2}}
 
 
 def _tune_sqlite(engine):
@@ -129,3 +143,4 @@ def _configure_logging(app):
     if not logging.getLogger().handlers:
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redaction.install()

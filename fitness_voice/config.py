@@ -1,6 +1,7 @@
 """Settings from the environment, with defaults that run with no accounts."""
 
 import os
+import re
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,14 @@ def from_environment():
         "SECRET_KEY": _env("SECRET_KEY", "development-only-secret"),
         "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
         "PROXY_FIX_HOPS": _env_int("PROXY_FIX_HOPS", 1),
+        # The scheme, host, port (and any prefix) Twilio is told, e.g.
+        # https://coach.example.com: signatures are checked against it, never
+        # against the Host or X-Forwarded-* a client sends. Required in production.
+        "PUBLIC_URL": _env("PUBLIC_URL"),
+        # Bytes of request body read at most (413 beyond); a Twilio webhook is ~2 KB.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 64 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 16 * 1024),
+        "MAX_FORM_PARTS": _env_int("MAX_FORM_PARTS", 200),
         "DATABASE_URL": _env("DATABASE_URL"),
         # <Gather> settings. With no speech model Twilio picks one (and fails over
         # between providers) and speechTimeout "auto" ends the caller's turn at the
@@ -76,6 +85,7 @@ def from_environment():
         "MAX_MISSED_TURNS": _env_int("MAX_MISSED_TURNS", 3),
         "MIN_SPEECH_CONFIDENCE": _env_float("MIN_SPEECH_CONFIDENCE", 0.3),
         "MAX_FIELD_LENGTH": _env_int("MAX_FIELD_LENGTH", 2000),
+        **outage_settings(),
         # A turn not answered within this many seconds gets a spoken filler and
         # a <Redirect> that waits for the answer, instead of dead air (0 = off).
         "SLOW_REPLY_SECONDS": _env_float("SLOW_REPLY_SECONDS", 2.5),
@@ -94,6 +104,19 @@ def from_environment():
         **knowledge_settings(),
         **speech_settings(),
         **coach_settings(),
+    }
+
+
+def outage_settings():
+    # -- database blips (calls/outage.py) --
+    return {
+        # A turn that loses the database retries for up to this many seconds...
+        "DB_RETRY_SECONDS": _env_float("DB_RETRY_SECONDS", 3.0),
+        # ...then the caller hears "one moment" and the turn is posted again;
+        # only after the database has been away this long does the call end.
+        "DB_OUTAGE_SECONDS": _env_float("DB_OUTAGE_SECONDS", 20.0),
+        # Turns answered but not yet stored wait here (default: <instance>/spool).
+        "SPOOL_DIR": _env("SPOOL_DIR"),
     }
 
 
@@ -218,6 +241,7 @@ def check(config):
         raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
     config["GATHER_SPEECH_TIMEOUT"] = gather_speech_timeout(config.get("GATHER_SPEECH_MODEL"),
                                                             config.get("GATHER_SPEECH_TIMEOUT"))
+    _check_public_url(config.get("PUBLIC_URL"), production)
     hints = [hint.strip() for hint in str(config.get("GATHER_HINTS") or "").split(",")]
     if len(hints) > MAX_HINTS or any(len(hint) > MAX_HINT_CHARACTERS for hint in hints):
         raise ConfigError(f"GATHER_HINTS: Twilio takes at most {MAX_HINTS} phrases of at most "
@@ -241,3 +265,14 @@ def gather_speech_timeout(model, speech_timeout):
         raise ConfigError(f"GATHER_SPEECH_TIMEOUT={speech_timeout} must be auto or a whole "
                           "number of seconds, at least 1")
     return str(int(value))
+PUBLIC_URL_FORM = re.compile(r"^https?://[^/?#@\s]+(/[^?#\s]*)?$")
+
+
+def _check_public_url(url, production):
+    if not url:
+        if production:
+            raise ConfigError("PUBLIC_URL must be set when APP_ENV=production "
+                              "(e.g. https://coach.example.com)")
+        return
+    if not PUBLIC_URL_FORM.match(url):
+        raise ConfigError(f"PUBLIC_URL must be http(s)://host[:port][/prefix], not {url!r}")

@@ -56,6 +56,8 @@ class CallState:
     # profile, whether they called before, training summary), so later turns do not
     # read it again; "training" is None once a turn wrote to the training log.
     caller: dict | None = None
+    # calls/erasure.py: the caller said "forget me"; the rest of the call keeps no words.
+    erased: bool = False
 
     # Written by older code and never read: accepted and dropped, so a writer not yet
     # updated keeps working.

@@ -7,6 +7,10 @@ from sqlalchemy.ext.mutable import MutableDict
 
 from .extensions import db
 
+# Room for E.164 (16) and a SIP URI such as sip:+15551234567@trunk.pstn.twilio.com;user=phone.
+PHONE_NUMBER_LENGTH = 255
+CALL_STATUS_LENGTH = 20
+
 
 def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
@@ -14,7 +18,7 @@ def utcnow():
 
 class Caller(db.Model):
     id = db.Column(db.Integer, primary_key=True)
-    phone_number = db.Column(db.String(32), unique=True, nullable=False)
+    phone_number = db.Column(db.String(PHONE_NUMBER_LENGTH), unique=True, nullable=False)
     name = db.Column(db.String(80))
     profile = db.Column(MutableDict.as_mutable(JSON), nullable=False, default=dict)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -38,7 +42,7 @@ class CallSession(db.Model):
     )
     started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     ended_at = db.Column(db.DateTime)
-    status = db.Column(db.String(20), nullable=False, default="in-progress")
+    status = db.Column(db.String(CALL_STATUS_LENGTH), nullable=False, default="in-progress")
     duration_seconds = db.Column(db.Integer)
     state = db.Column(MutableDict.as_mutable(JSON), nullable=False, default=dict)
     # The latest turn a request claimed to answer, when, and the request's key

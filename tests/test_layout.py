@@ -19,6 +19,7 @@ RANK = {
     "safety": 3, "answering": 3, "training": 3, "speech": 3,
     "retrieval": 2, "text": 1, "lang": 0,
     "contract": 0, "models": 0, "extensions": -1, "config": -1,
+    "redaction": -1,
 }
 ENTRY_POINTS = {"__init__", "cli", "simulator"}
 FLASK_ALLOWED = {"__init__.py", "cli.py", "extensions.py", "web/audio.py", "web/signature.py",

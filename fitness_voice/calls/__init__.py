@@ -11,13 +11,15 @@ transaction so the database is locked briefly.
 
 ``turns`` runs a turn and stores it; ``hold`` lets a slow turn finish in a
 bounded background pool while the caller hears a filler; ``records`` finds and
-changes the rows a turn touches; ``notices`` wakes waiters in the same process.
+changes the rows a turn touches; ``notices`` wakes waiters in the same process;
+``outage`` rides out a database that is briefly away.
 """
 
 from .events import Answer, AskAgain, Busy, CallEvent, Ended, Held, Silence, Spoken
 from .hold import WaitRules, greet, take_turn_or_hold, wait_for_turn
+from .outage import DatabaseAway, OutageSettings
 from .turns import answer_call, close_call, take_turn
 
-__all__ = ["Answer", "AskAgain", "Busy", "CallEvent", "Ended", "Held", "Silence", "Spoken",
-           "WaitRules", "answer_call", "close_call", "greet", "take_turn", "take_turn_or_hold",
-           "wait_for_turn"]
+__all__ = ["Answer", "AskAgain", "Busy", "CallEvent", "DatabaseAway", "Ended", "Held",
+           "OutageSettings", "Silence", "Spoken", "WaitRules", "answer_call", "close_call",
+           "greet", "take_turn", "take_turn_or_hold", "wait_for_turn"]

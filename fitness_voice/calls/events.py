@@ -17,6 +17,8 @@ class CallEvent:
     duration_seconds: int | None = None
     # Twilio's I-Twilio-Idempotency-Token: the same on every retry of one request.
     idempotency_token: str | None = None
+    # calls/outage.py: when the database went away for a turn that is posted again.
+    held_since: float | None = None
 
 
 @dataclass

@@ -110,22 +110,6 @@ def caller_info(session, state, phone_number, resume_window_minutes):
                       known["returning"], dict(known["training"]))
 
 
-def forget_caller(call, state):
-    """Delete everything we know about the caller: profile, past calls, this call's words."""
-    session = db.session.get(CallSession, call.id)
-    caller = session.caller
-    caller.name = None
-    caller.profile = {}
-    for record in [*caller.workouts, *caller.weekly_plans]:
-        db.session.delete(record)
-    for other in list(caller.sessions):
-        if other.id != session.id:
-            db.session.delete(other)
-    db.session.execute(db.delete(Turn).where(Turn.session_id == session.id))
-    state.caller = {**state.caller, "name": None, "profile": {}, "returning": False,
-                    "training": None}
-
-
 def apply_profile_updates(call, state, updates):
     """Write the caller's new name and profile facts, and keep the call's copy in step."""
     if not updates:

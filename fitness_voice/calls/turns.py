@@ -19,7 +19,7 @@ from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
 from ..training import log as training_log
-from . import notices, records
+from . import erasure, notices, outage, records
 from .events import Answer, AskAgain, Ended, Pending, Silence, Spoken
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def close_call(event):
     if event.status in TERMINAL_STATUSES:
         session.ended_at = session.ended_at or utcnow()
         training_log.mark_dropped(session)
+        erasure.finish_call(session)
     db.session.commit()
 
 
@@ -101,6 +102,11 @@ class _Opened:
 
 
 def _run_turn(services, event, decide):
+    return outage.ride_out(services.outage, event,
+                           lambda: _run_turn_once(services, event, decide))
+
+
+def _run_turn_once(services, event, decide):
     started = time.perf_counter()
     opened = _open(services, event)
     if not isinstance(opened, _Opened):
@@ -112,6 +118,9 @@ def _run_turn(services, event, decide):
 
     timings = replace(reply.timings, db_ms=db_ms, coach_ms=coach_ms, speech_ms=speech_ms)
     stored = _store(event, opened, reply, timings, started)
+    if stored == "stored" and reply.action == "forget":
+        erasure.forget_audio(services.speaker, opened.call.caller_id)
+        outage.forget_calls(services.outage, [event.call_sid])
     if stored == "overtaken":
         return AskAgain(opened.index + 1)
     if stored == "duplicate":  # a copy that took over a stale claim stored it first
@@ -184,7 +193,9 @@ def _store(event, opened, reply, timings, started):
     call, index, state = opened.call, opened.index, opened.state
     speech = event.speech if index else None
     if reply.action == "forget":
-        records.forget_caller(call, state)
+        call = erasure.erase_caller(call)
+        state = erasure.fresh_state(state)
+    if state.erased:
         speech = None  # the caller asked us to keep none of their words
     records.apply_profile_updates(call, state, reply.profile_updates)
     records.apply_training(call, state, reply.effects)

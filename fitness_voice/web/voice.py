@@ -1,14 +1,20 @@
 """The Twilio webhooks: read the request, ask the call logic, answer TwiML."""
 
+import functools
 import logging
+import math
 import re
+import time
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from .. import calls, lang
-from ..calls import CallEvent, Spoken
+from ..calls import CallEvent, DatabaseAway, Silence, Spoken, outage
 from ..extensions import db
+from ..models import CALL_STATUS_LENGTH, PHONE_NUMBER_LENGTH
 from . import twiml
 from .signature import twilio_signed
 
@@ -16,6 +22,10 @@ log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 
 CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
+# Fields stored in a column narrower than MAX_FIELD_LENGTH.
+FIELD_LIMITS = {"From": PHONE_NUMBER_LENGTH, "To": PHONE_NUMBER_LENGTH,
+                "CallStatus": CALL_STATUS_LENGTH}
+MAX_INTEGER = 2**31 - 1  # a Postgres integer column
 
 
 def hold_lines():
@@ -38,9 +48,11 @@ def _services():
 
 def _field(name, required=False):
     value = request.form.get(name, "")
-    limit = current_app.config["MAX_FIELD_LENGTH"]
+    limit = FIELD_LIMITS.get(name, current_app.config["MAX_FIELD_LENGTH"])
     if len(value) > limit:
         raise BadRequest(f"{name} is longer than {limit} characters")
+    if "\x00" in value:
+        raise BadRequest(f"{name} contains a NUL byte")
     if required and not value:
         raise BadRequest(f"{name} is required")
     return value
@@ -53,6 +65,8 @@ def _number(name, raw, convert, low=None, high=None):
         value = convert(raw)
     except ValueError:
         raise BadRequest(f"{name} must be a number") from None
+    if not math.isfinite(value):
+        raise BadRequest(f"{name} must be a finite number")
     if (low is not None and value < low) or (high is not None and value > high):
         raise BadRequest(f"{name} is out of range")
     return value
@@ -70,9 +84,18 @@ def _event():
         confidence=_number("Confidence", _field("Confidence"), float, 0.0, 1.0),
         index=_number("n", request.args.get("n", ""), int, 1, 10_000),
         status=_field("CallStatus") or None,
-        duration_seconds=_number("CallDuration", _field("CallDuration"), int, 0),
+        duration_seconds=_number("CallDuration", _field("CallDuration"), int, 0, MAX_INTEGER),
         idempotency_token=request.headers.get("I-Twilio-Idempotency-Token", "")[:64] or None,
+        held_since=_number("held", request.args.get("held", ""), float, 0),
     )
+
+
+def _turn_event():
+    """A turn's event; a turn held through a database outage takes back its words."""
+    event = _event()
+    if event.held_since is not None:
+        outage.take_back(_services().outage, event, event.held_since)
+    return event
 
 
 def _answer(answer):
@@ -103,25 +126,59 @@ def _outcome(outcome):
     return _answer(outcome)
 
 
+def rides_out_the_database(view):
+    """A database still away after the turn's retries: "one moment" and the same
+    request again; the goodbye only after DB_OUTAGE_SECONDS of it."""
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DatabaseAway as away:
+            since = away.since
+        except DBAPIError as error:
+            if not outage.lost_connection(error):
+                raise
+            db.session.rollback()
+            since = _number("held", request.args.get("held", ""), float, 0) or time.time()
+        if outage.outage_over_limit(_services().outage, since):
+            log.error("database away for over DB_OUTAGE_SECONDS: the call ends")
+            return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
+        return _database_hold(since)
+    return guarded
+
+
+def _database_hold(since, endpoint=None):
+    said = lang.catalogue()["web.filler"]
+    args = {**request.args.to_dict(), "held": f"{since:.3f}"}
+    again = url_for(endpoint or request.endpoint, **args)
+    return xml(twiml.hold([Spoken(said), Silence(1)], again, _voice()))
+
+
 @bp.post("")
 @twilio_signed
+@rides_out_the_database
 def incoming():
     return _outcome(calls.greet(_services(), _event(), _wait_rules()))
 
 
 @bp.post("/turn")
 @twilio_signed
+@rides_out_the_database
 def turn():
     return _outcome(calls.take_turn_or_hold(current_app._get_current_object(), _services(),
-                                            _event(), _wait_rules()))
+                                            _turn_event(), _wait_rules()))
 
 
 @bp.post("/turn/wait")
 @twilio_signed
+@rides_out_the_database
 def wait():
     event, rules = _event(), _wait_rules()
     if event.index is None:
         raise BadRequest("n is required")
+    spooled = outage.Spool(_services().outage).find(event)
+    if spooled is not None:  # the turn gave up on the database: hold, then run it again
+        return _database_hold(spooled.held_since, "voice.turn")
     round_ = _number("w", request.args.get("w", ""), int, 0, 1000) or 0
     answer = calls.wait_for_turn(_services(), event, rules.seconds(round_))
     if answer is not None:
@@ -151,17 +208,49 @@ def _hold(index, round_, line):
 @bp.post("/status")
 @twilio_signed
 def status():
-    calls.close_call(_event())
+    event = _event()
+    try:
+        calls.close_call(event)
+    except (DatabaseAway, DBAPIError) as error:
+        if isinstance(error, DBAPIError) and not outage.lost_connection(error):
+            raise
+        db.session.rollback()  # Twilio does not retry a status callback; the call is over
+        log.warning("call status not recorded: the database is away")
     return xml(twiml.empty())
 
 
 @bp.post("/fallback")
 @twilio_signed
 def fallback():
-    """Twilio calls this when our primary URL failed; it must not need the database."""
+    """Twilio calls this when our primary URL failed, with the same fields: the
+    caller hears an apology and is asked again, a <Gather> back to the turn
+    that failed. It needs no database; the goodbye only if the failed URL is
+    not one of our call's."""
+    _event()  # the same checks as the primary URL
     log.error("Twilio fallback: ErrorCode=%s ErrorUrl=%s",
-              request.form.get("ErrorCode"), request.form.get("ErrorUrl"))
-    return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
+              request.form.get("ErrorCode"), urlsplit(request.form.get("ErrorUrl", "")).path)
+    index = _turn_to_ask_again(request.form.get("ErrorUrl", ""))
+    if index is None:
+        return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
+    said = lang.catalogue()["web.ask_again"]
+    gather = twiml.GatherSettings.from_config(current_app.config)
+    return xml(twiml.listen([Spoken(said)], url_for("voice.turn", n=index), gather, _voice()))
+
+
+def _turn_to_ask_again(error_url):
+    """The turn number whose answer the caller missed, from the URL that failed."""
+    parts = urlsplit(error_url)
+    number = parse_qs(parts.query).get("n", [""])[0]
+    path = parts.path.rstrip("/")
+    if path.endswith("/voice"):
+        return 1  # the greeting failed: the caller's first words are turn 1
+    if not number.isdigit() or not 1 <= int(number) <= 10_000:
+        return None
+    if path.endswith("/voice/turn"):
+        return int(number)
+    if path.endswith("/voice/turn/wait"):
+        return int(number) + 1  # as web.too_slow: a late answer cannot be mistaken
+    return None
 
 
 @bp.errorhandler(BadRequest)

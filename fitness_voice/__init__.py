@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import answering, lang, retrieval, safety, speech
 from . import config as settings
+from .calls.journal import JsonLines
 from .dialogue import memory
 from .dialogue.flow import CallFlow, CallFlowSettings
 from .dialogue.intents import IntentRouter
@@ -54,9 +55,10 @@ def create_app(config=None):
         _tune_sqlite(db.engine)
 
     from . import cli
-    from .web import audio, voice
+    from .web import audio, console, voice
     app.register_blueprint(voice.bp)
     audio.init_app(app)
+    console.init_app(app)
     cli.init_app(app)
     speech.init_app(app)
     kb = retrieval.init_app(app)
@@ -121,6 +123,10 @@ def _tune_sqlite(engine):
 
 def _configure_logging(app):
     # Heroku-style hosts collect stdout; never log to files.
-    if not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers:
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if app.config["LOG_FORMAT"] == "json":
+            for handler in root.handlers:
+                handler.setFormatter(JsonLines())

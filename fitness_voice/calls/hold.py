@@ -9,6 +9,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from ..extensions import db
 from ..models import CallSession, Turn
+from . import journal
 from .turns import replay, take_turn
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def take_turn_or_hold(app, services, event, hold_after):
     try:
         return future.result(timeout=hold_after)
     except FutureTimeout:
+        journal.held(event.call_sid, event.index, "filler")
         return None
 
 
@@ -40,6 +42,7 @@ def wait_for_turn(services, event, timeout, poll_seconds=0.2):
         if stored is not None:
             return replay(services, stored)
         if time.monotonic() >= deadline:
+            journal.held(event.call_sid, event.index, "gave-up")
             return None
         time.sleep(poll_seconds)
 

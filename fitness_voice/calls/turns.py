@@ -12,8 +12,9 @@ from .. import lang
 from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
+from ..speech import meter
 from ..training import log as training_log
-from . import records
+from . import journal, records
 from .events import Answer, Silence, Spoken
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ def close_call(event):
         session.ended_at = session.ended_at or utcnow()
         training_log.mark_dropped(session)
     db.session.commit()
+    if event.status in TERMINAL_STATUSES:
+        journal.call_ended(session)
 
 
 def replay(services, turn):
@@ -80,6 +83,7 @@ def _run_turn(services, event, decide):
         stored = records.find_turn(records.lock_session(event), index)
         db.session.commit()
         return replay(services, stored)
+    journal.turn_stored(event.call_sid, index, reply, timings)
     return Answer(parts, reply.end_call, index + 1)
 
 
@@ -96,8 +100,11 @@ def _decide(decide, caller, state, history):
 
 def _render(services, reply):
     started = time.perf_counter()
-    parts = [Silence(part) if isinstance(part, int) else Spoken(part, _audio_url(services, part))
-             for part in (reply.segments or [reply.text])]
+    with meter.metering() as speech:
+        parts = [Silence(part) if isinstance(part, int)
+                 else Spoken(part, _audio_url(services, part))
+                 for part in (reply.segments or [reply.text])]
+    reply.details["speech"] = journal.speech_usage(services.speaker, speech, parts)
     return parts, _ms_since(started)
 
 

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from ..text.speakable import for_speech
+from . import meter
 from .base import NotAudio, SpeechError
 from .files import CONTENT_TYPES, FORMATS, cache_name
 from .formats import audio_kind
@@ -68,6 +69,11 @@ class Speaker:
 
     def render(self, text):
         """(url, how) where how is 'hit', 'stored', 'synthesized' or 'empty'. Raises."""
+        url, how = self._render(text)
+        meter.count(how, len(for_speech(text)))
+        return url, how
+
+    def _render(self, text):
         spoken = for_speech(text)
         if not SPEAKABLE.search(spoken):
             return None, "empty"

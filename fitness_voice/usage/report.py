@@ -100,9 +100,10 @@ def format_report(report):
                      f"{_dollars(report.projected_total)}")
     total = report.total if report.complete else report.projected_total
     low, high = report.seed_estimate(minutes)
-    lines.append(f"  the seed's estimate for {minutes} minutes "
-                 f"($35-45 per 1,000): {_dollars(low)}-{_dollars(high)}; "
-                 f"measured {_dollars(total)}")
+    lines.append(f"  the seed's estimate for {minutes} minutes ($35-45 per 1,000): "
+                 f"{_dollars(low)}-{_dollars(high)}")
+    lines.append(f"  {'measured' if report.complete else 'projected'} for the same minutes: "
+                 f"{_dollars(total)}")
     return lines
 
 

@@ -7,6 +7,7 @@ from html import escape
 WIDTH, HEIGHT = 640, 180
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
 COLOURS = ("#2f6f9f", "#d9822b", "#5a9e5a", "#b04a5a")
+MAX_BAR = 48
 
 
 def _frame(title, body, height=HEIGHT):
@@ -33,7 +34,8 @@ def _axes(top, labels, fmt):
                      f'text-anchor="end">{escape(fmt(top * fraction))}</text>')
     step = max(1, len(labels) // 6)
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
-    for n in range(0, len(labels), step):
+    # Every step-th label counted back from the last, so the newest day is named.
+    for n in range(len(labels) - 1, -1, -step):
         x = LEFT + slot * (n + 0.5)
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
                      f"{escape(labels[n])}</text>")
@@ -47,9 +49,9 @@ def bars(title, points, fmt=lambda v: f"{v:g}"):
     axes, slot, plot_h = _axes(top, labels, fmt)
     body = [axes]
     for n, (label, value) in enumerate(points):
-        h = plot_h * value / top
-        body.append(f'<rect class="bar" x="{LEFT + slot * n + slot * 0.15:.1f}" '
-                    f'y="{TOP + plot_h - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
+        h, w = plot_h * value / top, min(slot * 0.7, MAX_BAR)
+        body.append(f'<rect class="bar" x="{LEFT + slot * (n + 0.5) - w / 2:.1f}" '
+                    f'y="{TOP + plot_h - h:.1f}" width="{w:.1f}" height="{h:.1f}" '
                     f'fill="{COLOURS[0]}"><title>{escape(label)}: {escape(fmt(value))}'
                     f"</title></rect>")
     return _frame(title, "".join(body))
@@ -75,16 +77,16 @@ def lines(title, labels, series, fmt=lambda v: f"{v:g}"):
             pen_down = True
         body.append(f'<path class="line" d="{" ".join(path)}" stroke="{colour}" '
                     f'fill="none" stroke-width="2"/>')
-    legend = "".join(f'<text x="{LEFT + 8 + 90 * n}" y="{TOP + 10}" fill="{colour}">'
-                     f"{escape(name)}</text>"
+    legend = "".join(f'<text x="{WIDTH - RIGHT - 50 * (len(series) - n)}" y="{TOP + 10}" '
+                     f'fill="{colour}" font-weight="bold">{escape(name)}</text>'
                      for n, (colour, (name, _)) in enumerate(zip(COLOURS, series,
                                                                  strict=False)))
     return _frame(title, "".join(body) + legend)
 
 
-def counts(title, items):
-    """Horizontal bars, one per (name, count), largest first."""
-    items = sorted(items, key=lambda item: -item[1])
+def counts(title, items, fmt=str, keep_order=False):
+    """Horizontal bars, one per (name, count), largest first unless `keep_order`."""
+    items = list(items) if keep_order else sorted(items, key=lambda item: -item[1])
     row, label_w = 26, 150
     height = max(row, row * len(items)) + 8
     peak = max((count for _, count in items), default=0) or 1
@@ -96,7 +98,41 @@ def counts(title, items):
                     f"{escape(str(name))}</text>"
                     f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="18" '
                     f'fill="{COLOURS[n % len(COLOURS)]}"/>'
-                    f'<text x="{label_w + w + 6:.1f}" y="{y + 16}">{count}</text>')
+                    f'<text x="{label_w + w + 6:.1f}" y="{y + 16}">{escape(fmt(count))}</text>')
     if not items:
         body.append(f'<text x="{WIDTH / 2}" y="18" text-anchor="middle">none yet</text>')
     return _frame(title, "".join(body), height)
+
+
+# A turn's stages in the order they run, and their colours in its timing bar.
+STAGE_PARTS = (("db_ms", "database", "#8a9bb0"), ("retrieval_ms", "retrieval", "#5a9e5a"),
+               ("llm_ms", "LLM", "#d9822b"), ("coach_ms", "rest of the coach", "#2f6f9f"),
+               ("speech_ms", "synthesis", "#8e5ea2"), ("total_ms", "storing", "#c7ccd3"))
+
+
+def stage_bar(timings, longest_ms, width=360, height=12):
+    """One turn's wait as a bar split by stage, scaled to the call's longest turn.
+    The coach's share is shown less its retrieval and LLM; storing is what is left."""
+    total = timings.get("total_ms")
+    if not total or not longest_ms:
+        return ""
+    shares = {key: timings.get(key) or 0.0 for key, _, _ in STAGE_PARTS}
+    shares["coach_ms"] = max(0.0, shares["coach_ms"] - shares["retrieval_ms"] - shares["llm_ms"])
+    shares["total_ms"] = max(0.0, total - shares["db_ms"] - (timings.get("coach_ms") or 0.0)
+                             - shares["speech_ms"])
+    x, body = 0.0, []
+    for key, label, colour in STAGE_PARTS:
+        w = width * shares[key] / longest_ms
+        if w >= 0.5:
+            body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" '
+                        f'fill="{colour}"><title>{escape(label)} {shares[key]:,.0f} ms'
+                        f"</title></rect>")
+        x += w
+    return (f'<svg class="stage-bar" role="img" aria-label="stage timings" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" '
+            f'xmlns="http://www.w3.org/2000/svg">{"".join(body)}</svg>')
+
+
+def stage_legend():
+    return "".join(f'<span class="key"><i style="background:{colour}"></i>{escape(label)}</span>'
+                   for _, label, colour in STAGE_PARTS)

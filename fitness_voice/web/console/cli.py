@@ -2,6 +2,7 @@
 local console with a development login and a scripted call to look at."""
 
 import click
+import requests
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -15,6 +16,14 @@ console = AppGroup("console", help="The operator console at /console.")
 DEVELOPMENT_USER = "operator"
 DEVELOPMENT_PASSWORD = "console-development"
 DEMO_SCRIPT = PROJECT_ROOT / "tests" / "fixtures" / "ten_turns.script"
+# Two more callers beside the scripted one, so the overview has a red flag and a
+# question the knowledge base has nothing on.
+MORE_DEMO_CALLS = (
+    ("+15555550124", ["hi I'm Alex", "I want to get fitter",
+                      "how do I wax a snowboard", "how long should I rest between sets",
+                      "bye"]),
+    ("+15555550125", ["my chest hurts and my left arm feels numb"]),
+)
 
 
 def init_app(app):
@@ -37,20 +46,28 @@ def create_user_command(username, password):
 @click.option("--script", "script_path", type=click.Path(exists=True, dir_okay=False),
               default=str(DEMO_SCRIPT), show_default=True)
 def demo_command(script_path):
-    """Development only: the development login, and one scripted call to look at."""
+    """Development only: the development login, and demo calls to look at."""
     if current_app.config["APP_ENV"] != "development":
         raise click.ClickException("the development login is for APP_ENV=development only")
     from flask_migrate import upgrade
     upgrade()
     create_user(DEVELOPMENT_USER, DEVELOPMENT_PASSWORD)
+    calls = [("+15555550123", simulator.ScriptedCaller.from_file(script_path)),
+             *((number, simulator.ScriptedCaller(lines)) for number, lines in MORE_DEMO_CALLS)]
+    # The first reply must not also wait for the speech engine to load.
+    current_app.extensions["fitness_voice"].speaker.audio_url("Welcome to the console demo.")
     url, server = simulator.serve_in_process(current_app._get_current_object())
     try:
-        phone = simulator.Phone(url, current_app.config["TWILIO_AUTH_TOKEN"],
-                                simulator.ScriptedCaller.from_file(script_path),
-                                "+15555550123", "+15555550199", skip_pauses=True,
-                                out=lambda *_: None)
-        result = phone.call()
+        for number, caller in calls:
+            phone = simulator.Phone(url, current_app.config["TWILIO_AUTH_TOKEN"], caller,
+                                    number, "+15555550199", skip_pauses=True,
+                                    out=lambda *_: None)
+            try:
+                result = phone.call()
+            except (simulator.CallFailed, requests.RequestException) as error:
+                click.echo(f"the demo call from {number} broke off: {error}", err=True)
+                continue
+            click.echo(f"placed a demo call from {number}: {len(result.turns)} requests")
     finally:
         server.shutdown()
-    click.echo(f"placed a demo call ({len(result.turns)} requests, call {result.call_sid})")
     click.echo(f"sign in at /console as {DEVELOPMENT_USER} / {DEVELOPMENT_PASSWORD}")

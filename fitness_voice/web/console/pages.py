@@ -53,9 +53,12 @@ def call(call_id):
     summary = summaries.summarise(
         session, prices(), summaries.hold_counts([session.id]).get(session.id, 0))
     turns = views.turn_views(session, speaker())
+    longest = max((turn.timings.get("total_ms") or 0 for turn in turns), default=0)
+    bars = [Markup(charts.stage_bar(turn.timings, longest)) for turn in turns]
     return render_template("console/call.html", call=session, summary=summary, turns=turns,
                            stages=views.STAGES, sets=views.sets_logged(session),
-                           twiml=[_twiml(turn) for turn in turns], services=SERVICES)
+                           twiml=[_twiml(turn) for turn in turns], services=SERVICES,
+                           bars=bars, legend=Markup(charts.stage_legend()))
 
 
 @bp.get("/callers")
@@ -128,10 +131,18 @@ def overview():
         "months": charts.bars("Cost per month (USD)", sorted(seen.months.items()), fmt=dollars),
         "sources": charts.counts("Answers by source", seen.sources.items()),
         "safety": charts.counts("Safety events", seen.safety.items()),
+        "seed": charts.counts("Dollars per 1,000 minutes", _against_the_seed(month),
+                              fmt=dollars, keep_order=True),
     }
     return render_template("console/overview.html", seen=seen, month=month,
                            report_lines=report.format_report(month),
                            charts={key: Markup(svg) for key, svg in pictures.items()})
+
+
+def _against_the_seed(month):
+    low, high = report.SEED_ESTIMATE_PER_1000_MINUTES
+    measured = [("measured, this month", month.per_1000_minutes)] if month.minutes else []
+    return [("seed's estimate, low", low), ("seed's estimate, high", high), *measured]
 
 
 def call_or_404(call_id):

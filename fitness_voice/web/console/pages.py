@@ -1,6 +1,7 @@
 """The console's pages: calls, a call, callers, a caller, the overview."""
 
 from datetime import date
+from xml.dom import minidom
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -156,9 +157,11 @@ def _twiml(turn):
     config = current_app.config
     voice = twiml.Voice(config["SAY_VOICE"], config["SAY_LANGUAGE"])
     if turn.end_call:
-        return str(twiml.hang_up(parts, voice))
-    action = url_for("voice.turn", n=turn.index + 1)
-    return str(twiml.listen(parts, action, twiml.GatherSettings.from_config(config), voice))
+        document = twiml.hang_up(parts, voice)
+    else:
+        document = twiml.listen(parts, url_for("voice.turn", n=turn.index + 1),
+                                twiml.GatherSettings.from_config(config), voice)
+    return minidom.parseString(str(document)).toprettyxml(indent="  ")
 
 
 def _audio_url(name):

@@ -69,12 +69,12 @@ class Speaker:
 
     def render(self, text):
         """(url, how) where how is 'hit', 'stored', 'synthesized' or 'empty'. Raises."""
-        url, how = self._render(text)
-        meter.count(how, len(for_speech(text)))
+        spoken = for_speech(text)
+        url, how = self._render(spoken, text)
+        meter.count(how, len(spoken))  # what this turn's speech cost, if a meter is open
         return url, how
 
-    def _render(self, text):
-        spoken = for_speech(text)
+    def _render(self, spoken, text):
         if not SPEAKABLE.search(spoken):
             return None, "empty"
         name = self.name_for(spoken)

@@ -12,7 +12,7 @@
 """
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 WORDS_PER_SECOND = 2.5
 RECOGNITION_BLOCK_SECONDS = 15
@@ -23,14 +23,11 @@ class CallUsage:
     seconds: int = 0
     estimated_duration: bool = False
     recognition_blocks: int = 0
-    synthesized: dict = None   # engine -> characters rendered
+    synthesized: dict = field(default_factory=dict)  # engine -> characters rendered
     cached_characters: int = 0
     said_characters: int = 0   # spoken by Twilio's <Say>
     prompt_tokens: int = 0
     completion_tokens: int = 0
-
-    def __post_init__(self):
-        self.synthesized = dict(self.synthesized or {})
 
     @property
     def minutes(self):

@@ -100,7 +100,9 @@ def format_report(report):
                      f"{_dollars(report.projected_total)}")
     total = report.total if report.complete else report.projected_total
     low, high = report.seed_estimate(minutes)
-    lines.append(f"  the seed's estimate for {minutes} minutes ($35-45 per 1,000): "
+    seed_low, seed_high = SEED_ESTIMATE_PER_1000_MINUTES
+    lines.append(f"  the seed's estimate for {minutes} minutes "
+                 f"(${seed_low:.0f}-{seed_high:.0f} per 1,000): "
                  f"{_dollars(low)}-{_dollars(high)}")
     lines.append(f"  {'measured' if report.complete else 'projected'} for the same minutes: "
                  f"{_dollars(total)}")

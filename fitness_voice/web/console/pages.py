@@ -113,7 +113,7 @@ def _forget(person):
 @bp.get("/overview")
 def overview():
     table = prices()
-    seen = activity.activity(table, days=int(request.args.get("days", 30) or 30))
+    seen = activity.activity(table, days=_days(request.args.get("days", "")))
     month = report.month_report(utcnow().date(), table)
     labels = [day.day.strftime("%m-%d") for day in seen.days]
 
@@ -138,6 +138,11 @@ def overview():
     return render_template("console/overview.html", seen=seen, month=month,
                            report_lines=report.format_report(month),
                            charts={key: Markup(svg) for key, svg in pictures.items()})
+
+
+def _days(text, default=30, most=366):
+    """How many days the overview covers: ?days=N, within reason."""
+    return min(most, max(1, int(text))) if text.isdigit() else default
 
 
 def _against_the_seed(month):

@@ -42,6 +42,8 @@ def served(make_app, tmp_path):
                    AUDIO_DIR=str(tmp_path / "audio"), SPEECH_TIMEOUT=60.0)
     with app.app_context():
         create_user(OPERATOR, PASSWORD)
+    # Load the voice before the call, so the first reply is not also waiting on it.
+    app.extensions["fitness_voice"].speaker.audio_url("Warming up the voice.")
     base_url, server = simulator.serve_in_process(app)
     phone = simulator.Phone(base_url, app.config["TWILIO_AUTH_TOKEN"],
                             simulator.ScriptedCaller(LINES), skip_pauses=True,

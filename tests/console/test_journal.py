@@ -38,3 +38,26 @@ def test_json_lines_carry_the_fields():
     assert line["level"] == "INFO" and line["logger"] == "fitness_voice.journal"
     plain = logging.LogRecord("x", logging.WARNING, __file__, 1, "speech failed", (), None)
     assert json.loads(JsonLines().format(plain))["message"] == "speech failed"
+
+
+def test_log_format_json_makes_every_line_json():
+    """The factory's logging set-up, in a fresh interpreter (the root logger is global)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    program = (
+        "import logging, types\n"
+        "import fitness_voice\n"
+        "fitness_voice._configure_logging(types.SimpleNamespace(config={'LOG_FORMAT': 'json'}))\n"
+        "logging.getLogger('fitness_voice.journal').info('%s %s', 'turn', 'turn=1',\n"
+        "    extra={'fields': {'event': 'turn', 'turn': 1}})\n"
+        "logging.getLogger('fitness_voice.web').warning('plain words')\n")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          cwd=root, env={"PYTHONPATH": str(root), "LOG_LEVEL": "INFO",
+                                         "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in (done.stdout + done.stderr).splitlines()
+             if line.startswith("{")]
+    assert [line.get("event") for line in lines] == ["turn", None]
+    assert lines[1]["message"] == "plain words" and lines[1]["level"] == "WARNING"

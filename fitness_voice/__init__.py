@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import answering, lang, redaction, retrieval, safety, speech
 from . import config as settings
 from .calls import OutageSettings
+from .calls.journal import JsonLines
 from .dialogue import memory
 from .dialogue.flow import CallFlow, CallFlowSettings
 from .dialogue.intents import IntentRouter
@@ -59,9 +60,10 @@ def create_app(config=None):
         _tune_sqlite(db.engine)
 
     from . import cli
-    from .web import audio, voice
+    from .web import audio, console, voice
     app.register_blueprint(voice.bp)
     audio.init_app(app)
+    console.init_app(app)
     cli.init_app(app)
     speech.init_app(app)
     kb = retrieval.init_app(app)
@@ -140,7 +142,11 @@ def _tune_sqlite(engine):
 
 def _configure_logging(app):
     # Heroku-style hosts collect stdout; never log to files.
-    if not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers:
         logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if app.config["LOG_FORMAT"] == "json":
+            for handler in root.handlers:
+                handler.setFormatter(JsonLines())
     redaction.install()

@@ -12,6 +12,7 @@ from . import simulator
 
 def init_app(app):
     app.cli.add_command(call_command)
+    app.cli.add_command(report_command)
 
 
 @click.command("call")
@@ -48,6 +49,23 @@ def call_command(url, script_path, skip_pauses, record_path, from_number, to_num
     if record_path:
         simulator.save_recording(result, record_path)
         click.echo(f"recorded to {record_path}")
+
+
+@click.command("report")
+@click.option("--month", default=None, help="YYYY-MM; the current month by default.")
+@with_appcontext
+def report_command(month):
+    """Minutes, calls and cost by service for a month, beside the seed's estimate."""
+    from .models import utcnow
+    from .usage import report
+    from .usage.prices import Prices
+    try:
+        prices = Prices.from_config(current_app.config)
+        found = report.month_report(month or utcnow().date(), prices)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--month") from None
+    for line in report.format_report(found):
+        click.echo(line)
 
 
 def _create_app():

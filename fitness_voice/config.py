@@ -101,9 +101,13 @@ def from_environment():
         "TURN_BACKLOG": _env_int("TURN_BACKLOG", 16),
         "SAY_VOICE": _env("SAY_VOICE", "Polly.Joanna-Neural"),
         "SAY_LANGUAGE": _env("SAY_LANGUAGE", "en-US"),
+        # Logs go to stdout: text lines, or one JSON object a line with "json".
+        "LOG_FORMAT": _env("LOG_FORMAT", "text").lower(),
         **knowledge_settings(),
         **speech_settings(),
         **coach_settings(),
+        **console_settings(),
+        **price_settings(),
     }
 
 
@@ -222,6 +226,52 @@ def coach_settings():
         # A call that drops mid-workout can be picked up by a call within this window.
         "RESUME_WINDOW_MINUTES": _env_int("RESUME_WINDOW_MINUTES", 120),
     }
+
+
+def console_settings():
+    # -- the operator console (/console) --
+    production = _env("APP_ENV", "development") == "production"
+    return {
+        # Off in production unless asked for: it shows callers' transcripts.
+        "CONSOLE_ENABLED": _env_bool("CONSOLE_ENABLED", not production),
+        # Session cookies only over HTTPS (in production, or when asked for).
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CONSOLE_SESSION_HOURS": _env_float("CONSOLE_SESSION_HOURS", 12),
+        # Failed sign-ins allowed per username or address within the window.
+        "CONSOLE_MAX_FAILED_LOGINS": _env_int("CONSOLE_MAX_FAILED_LOGINS", 5),
+        "CONSOLE_LOGIN_WINDOW_MINUTES": _env_int("CONSOLE_LOGIN_WINDOW_MINUTES", 15),
+    }
+
+
+# Public list prices in US dollars (December 2026 pages of each vendor; check yours).
+# Each is overridable by the environment variable of the same name.
+PRICE_DEFAULTS = {
+    # Twilio Programmable Voice, US local number, inbound, per minute (rounded up).
+    "PRICE_TWILIO_VOICE_PER_MINUTE": 0.0085,
+    # Twilio <Gather input="speech">: per 15 seconds of speech analysed.
+    "PRICE_TWILIO_SPEECH_PER_15S": 0.02,
+    # Twilio's own <Say> with an Amazon Polly voice, per 100 characters.
+    "PRICE_TWILIO_SAY_PER_100_CHARS": 0.0016,
+    # Amazon Polly, per million characters: neural and standard voices.
+    "PRICE_POLLY_NEURAL_PER_MILLION_CHARS": 16.0,
+    "PRICE_POLLY_STANDARD_PER_MILLION_CHARS": 4.0,
+    # ElevenLabs text to speech, per character (API, multilingual model).
+    "PRICE_ELEVENLABS_PER_CHAR": 0.0001,
+    # Piper runs on our own machine: no per-character price.
+    "PRICE_LOCAL_TTS_PER_CHAR": 0.0,
+}
+# OpenAI, dollars per thousand tokens by model, as "model=input/output,...". The
+# OPENAI_PRICES variable adds models or replaces these prices.
+OPENAI_PRICE_DEFAULTS = "gpt-4o-mini=0.00015/0.0006,gpt-4o=0.0025/0.01,gpt-4.1-mini=0.0004/0.0016"
+
+
+def price_settings():
+    # -- prices, for the console's and `fitness-voice report`'s costs --
+    return {**{name: _env_float(name, default) for name, default in PRICE_DEFAULTS.items()},
+            "OPENAI_PRICES": ",".join(filter(None, [OPENAI_PRICE_DEFAULTS,
+                                                    _env("OPENAI_PRICES")]))}
 
 
 class ConfigError(RuntimeError):

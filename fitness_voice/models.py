@@ -137,3 +137,39 @@ class WeeklyPlan(db.Model):
     )
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     days = db.Column(JSON, nullable=False)  # [{"day": "Monday", "focus": ..., "minutes": ...}]
+
+
+class HoldEvent(db.Model):
+    """A turn the caller waited on: a filler and a redirect, or the wait given up."""
+
+    __tablename__ = "hold_event"
+
+    id = db.Column(db.Integer, primary_key=True)
+    session_id = db.Column(
+        db.Integer, db.ForeignKey("call_session.id", ondelete="CASCADE"), nullable=False,
+        index=True)
+    turn_index = db.Column(db.Integer, nullable=False)
+    kind = db.Column(db.String(20), nullable=False)  # filler, gave-up
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class ConsoleUser(db.Model):
+    """An operator who may sign in to the console (password hashed by werkzeug)."""
+
+    __tablename__ = "console_user"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80), unique=True, nullable=False)
+    password_hash = db.Column(db.String(256), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class LoginFailure(db.Model):
+    """A failed console sign-in, counted per username and per address for throttling."""
+
+    __tablename__ = "console_login_failure"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80), nullable=False, index=True)
+    address = db.Column(db.String(64), nullable=False, index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

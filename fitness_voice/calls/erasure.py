@@ -64,3 +64,13 @@ def forget_audio(speaker, caller_id):
         speaker.delete_caller_audio(str(caller_id))
     except Exception:
         log.exception("the caller's audio could not be deleted")
+
+
+def erase_person(caller, speaker):
+    """The operator's "forget this caller": the caller row with every call, turn,
+    workout and plan hanging from it, and the audio said to them."""
+    caller_id, calls = caller.id, len(caller.sessions)
+    db.session.delete(caller)
+    db.session.flush()
+    forget_audio(speaker, caller_id)
+    log.info("caller erased by an operator with %d calls", calls)

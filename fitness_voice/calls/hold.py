@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..extensions import db
 from ..models import CallSession, Turn
-from . import notices
+from . import journal, notices
 from .events import AskAgain, Busy, Held, Pending
 from .turns import answer_call, number_the_turn, replay, take_turn
 
@@ -66,6 +66,7 @@ def take_turn_or_hold(app, services, event, rules):
     try:
         outcome = future.result(timeout=rules.hold_after)
     except FutureTimeout:
+        journal.held(event.call_sid, event.index, "filler")
         return Held(event.index)
     if isinstance(outcome, Pending):
         left = max(0.0, rules.hold_after - (time.monotonic() - started))
@@ -93,6 +94,7 @@ def wait_for_turn(services, event, timeout):
                 return replay(services, stored)
             left = deadline - time.monotonic()
             if left <= 0:
+                journal.held(event.call_sid, event.index, "gave-up")
                 return None
             stored_here.wait(min(POLL_SECONDS, left))
     finally:

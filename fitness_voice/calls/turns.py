@@ -18,8 +18,9 @@ from .. import lang
 from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
+from ..speech import meter
 from ..training import log as training_log
-from . import erasure, notices, outage, records
+from . import erasure, journal, notices, outage, records
 from .events import Answer, AskAgain, Ended, Pending, Silence, Spoken
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ def close_call(event):
     if event.status in TERMINAL_STATUSES:
         session.ended_at = session.ended_at or utcnow()
         training_log.mark_dropped(session)
-        erasure.finish_call(session)
+        journal.call_ended(session)
+        erasure.finish_call(session)  # after the log line: it may delete the session
     db.session.commit()
 
 
@@ -127,6 +129,7 @@ def _run_turn_once(services, event, decide):
         turn = records.find_turn(opened.call.id, opened.index)
         db.session.commit()
         return replay(services, turn)
+    journal.turn_stored(event.call_sid, opened.index, reply, timings)
     return Answer(parts, reply.end_call, opened.index + 1)
 
 
@@ -174,9 +177,12 @@ def _render(services, reply, caller_id):
     lines said to this caller are kept under them (erased with them)."""
     started = time.perf_counter()
     pieces = reply.segments or [reply.text]
-    urls = iter(_audio_urls(services, [p for p in pieces if not isinstance(p, int)], caller_id))
-    parts = [Silence(part) if isinstance(part, int) else Spoken(part, next(urls))
-             for part in pieces]
+    with meter.metering() as speech:
+        urls = iter(_audio_urls(services, [p for p in pieces if not isinstance(p, int)],
+                                caller_id))
+        parts = [Silence(part) if isinstance(part, int) else Spoken(part, next(urls))
+                 for part in pieces]
+    reply.details["speech"] = journal.speech_usage(services.speaker, speech, parts)
     return parts, _ms_since(started)
 
 

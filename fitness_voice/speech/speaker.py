@@ -22,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from ..text.speakable import for_speech
+from . import meter
 from .base import NotAudio, SpeechError
 from .files import CONTENT_TYPES, FORMATS
 from .formats import audio_kind
@@ -107,11 +108,14 @@ class Speaker:
         name = self.name_for(spoken, caller)
         if self._is_known(name):
             self.stats["hits"] += 1
+            meter.count("hit", len(spoken))
             return self.store.url(name), "hit"
         future, owner = self._claim(name)
         if owner:
             InlinePool().submit(future, lambda: self._make(name, spoken, text))
-        return future.result()
+        url, how = future.result()
+        meter.count(how, len(spoken))
+        return url, how
 
     def warm(self, phrases):
         """Make sure every phrase is in the cache; count what that took."""
@@ -167,11 +171,13 @@ class Speaker:
             name = self.name_for(spoken, caller)
             if self._is_known(name):
                 self.stats["hits"] += 1
+                meter.count("hit", len(spoken))
                 return self.store.url(name)
         except Exception as error:  # the caller must hear the reply, whatever broke
             self._count_failure(error)
             return None
         future, owner = self._claim(name)
+        future.characters = len(spoken)  # for the turn's meter, read back in _finish
         if owner:
             try:
                 self._refuse_if_hopeless(deadline)
@@ -198,12 +204,16 @@ class Speaker:
             return item
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
         try:
-            return item.result(timeout=timeout)[0]
+            url, how = item.result(timeout=timeout)
         except FutureTimeout:
             self.stats["late"] += 1
+            # It is still being synthesized, for the cache: the vendor bills it all the same.
+            meter.count("synthesized", getattr(item, "characters", 0))
             return None
         except Exception:  # counted and logged once, by the job's own callback
             return None
+        meter.count(how, getattr(item, "characters", 0))
+        return url
 
     def _claim(self, name):
         """The Future of `name`, and whether this thread must start the work."""

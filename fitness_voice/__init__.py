@@ -1,76 +1,86 @@
-"""fitness-voice: an AI fitness coach on the phone."""
+"""fitness-voice: an AI fitness coach on the phone.
+
+Importing the package is cheap: the factory imports the app's parts when it runs,
+so a CLI command that needs none of them (`call --url`, `release` with nothing to
+do) never pays for them.
+"""
 
 import logging
 import os
 from dataclasses import dataclass
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import answering, lang, retrieval, safety, speech
 from . import config as settings
-from .dialogue import memory
-from .dialogue.flow import CallFlow, CallFlowSettings
-from .dialogue.intents import IntentRouter
-from .dialogue.pipeline import Pipeline, Providers
-from .extensions import db, migrate
-from .training.leading import WorkoutCoach
 
 
 @dataclass
 class Services:
     """The providers a turn needs, built once per process."""
 
-    coach: CallFlow
+    coach: object  # a dialogue.flow.CallFlow
     speaker: object
     resume_window_minutes: int = 120
 
 
-def create_app(config=None):
-    """Build the app from the environment, overridden by `config`."""
+def create_database_app(config=None):
+    """The settings, their guards and the database, without the coach: for migrations
+    and the release step, which must not pay for the models and the index."""
+    from .extensions import db, migrate
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings.from_environment())
     app.config.update(config or {})
-    if app.config.get("GATHER_HINTS") is None:
-        app.config["GATHER_HINTS"] = retrieval.gather_hints(app.config["LANGUAGE"])
     settings.check(app.config)
-    lang.activate(app.config["LANGUAGE"])
-    lang.catalogue()  # a broken line file stops the app here, not mid-call
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(
         app.config.get("SQLALCHEMY_DATABASE_URI") or app.config["DATABASE_URL"], app.instance_path)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
     _configure_logging(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"))
+    with app.app_context():
+        _tune_sqlite(db.engine)
+    return app
+
+
+def create_app(config=None):
+    """Build the app from the environment, overridden by `config`."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from . import lang, preflight, retrieval, speech
+    from .web import audio, health, voice
+
+    app = create_database_app(config)
+    if app.config.get("GATHER_HINTS") is None:
+        app.config["GATHER_HINTS"] = retrieval.gather_hints(app.config["LANGUAGE"])
+        settings.check(app.config)  # the filled-in hints obey Twilio's limits too
+    lang.activate(app.config["LANGUAGE"])
+    lang.catalogue()  # a broken line file stops the app here, not mid-call
+    preflight.log_problems(app.config)
 
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
                                 x_port=hops, x_prefix=hops)
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"))
-    with app.app_context():
-        _tune_sqlite(db.engine)
-
-    from . import cli
-    from .web import audio, voice
     app.register_blueprint(voice.bp)
+    app.register_blueprint(health.bp)
     audio.init_app(app)
-    cli.init_app(app)
     speech.init_app(app)
     kb = retrieval.init_app(app)
     app.extensions["fitness_voice"] = build_services(app.config, app.instance_path, kb)
-
-    @app.get("/healthz")
-    def health():
-        return {"status": "ok"}
-
     return app
 
 
 def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
+    from . import answering, retrieval, safety, speech
+    from .dialogue import memory
+    from .dialogue.flow import CallFlow, CallFlowSettings
+    from .dialogue.intents import IntentRouter
+    from .dialogue.pipeline import Pipeline, Providers
+    from .training.leading import WorkoutCoach
     from .web.voice import hold_lines
     responder = answering.build_responder(config, passages_of=kb.passages_of,
                                           normalize=retrieval.normalize_query)
@@ -99,12 +109,19 @@ def _script_root():
 def _engine_options(app):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    options = {"pool_pre_ping": True}
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg2"):
+        # A database that does not answer is an error in seconds (the readiness
+        # check, the release step), not a hung connection.
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
 
 
 def _tune_sqlite(engine):
     """Make SQLite honour transactions: BEGIN IMMEDIATE takes the write lock up
     front, which stands in for Postgres' row locks, and WAL lets readers in."""
+    from sqlalchemy import event
+
     if engine.dialect.name != "sqlite":
         return
 

@@ -18,11 +18,12 @@ RANK = {
     "web": 6, "calls": 5, "dialogue": 4,
     "safety": 3, "answering": 3, "training": 3, "speech": 3,
     "retrieval": 2, "text": 1, "lang": 0,
-    "contract": 0, "models": 0, "extensions": -1, "config": -1,
+    "contract": 0, "models": 0, "preflight": 0, "extensions": -1, "config": -1,
 }
 ENTRY_POINTS = {"__init__", "cli", "simulator"}
-FLASK_ALLOWED = {"__init__.py", "cli.py", "extensions.py", "web/audio.py", "web/signature.py",
-                 "web/voice.py", "retrieval/cli.py", "speech/cli.py"}
+FLASK_ALLOWED = {"__init__.py", "extensions.py", "web/audio.py", "web/health.py",
+                 "web/signature.py", "web/voice.py", "retrieval/cli.py", "speech/cli.py",
+                 *(f"cli/{path.name}" for path in (PACKAGE / "cli").glob("*.py"))}
 
 
 def modules():

@@ -3,6 +3,7 @@ runs the app from its source folder without installing it, such as Heroku).
 
     call      a phone call with the coach from this terminal (cli/call.py)
     release   migrations, the knowledge index and the audio cache (cli/release.py)
+    build     the local index and example vectors, ahead, for an image or slug
     kb        ingest kb/ into the index, search it (retrieval/cli.py)
     db        Flask-Migrate's commands, on the database part of the app only
     speech    render fixed phrases or one phrase (speech/cli.py; builds the app)
@@ -28,6 +29,7 @@ LIGHT = "fitness_voice.light"
 LAZY_COMMANDS = {
     "call": "fitness_voice.cli.call:call_command",
     "release": "fitness_voice.cli.release:release_command",
+    "build": "fitness_voice.cli.release:build_command",
     "kb": "fitness_voice.retrieval.cli:kb_cli",
     "speech": "fitness_voice.speech.cli:speech_cli",
     "db": "flask_migrate.cli:db",

@@ -9,6 +9,11 @@
 
 Each step prints one line with its time. It is the Procfile's `release:` and the
 Dockerfile's one-off (`docker run IMAGE release`).
+
+`fitness-voice build` is what a build (the Dockerfile, Heroku's bin/post_compile) can
+do ahead, with no database: the knowledge index in the local store and the example
+vectors of intent routing and the safety check, both in the instance folder that the
+image or slug ships, so that a new process finds them made.
 """
 
 import hashlib
@@ -40,6 +45,22 @@ def release_command(force):
     _step("knowledge index", lambda: _sync_index(app))
     _step("audio cache", lambda: _warm_audio(app, force))
     click.echo(f"release done in {time.perf_counter() - started:.1f} s")
+
+
+@click.command("build")
+@verbose_option
+def build_command():
+    """Build the local knowledge index and the example vectors into the instance folder."""
+    from .. import create_app
+
+    started = time.perf_counter()
+    # A build has neither the database nor the secrets: the production guards are for
+    # the processes that serve calls (the defaults still follow APP_ENV's).
+    app = create_app({"APP_ENV": "build"})  # syncs the index and embeds the examples
+    knowledge = app.extensions["knowledge"]
+    click.echo(f"knowledge index: {knowledge.count() if not knowledge.chroma_host else 'a server'}"
+               f" passages, example vectors in {app.instance_path}/vectors "
+               f"({time.perf_counter() - started:.1f} s)")
 
 
 def _step(name, run):

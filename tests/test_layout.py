@@ -18,12 +18,13 @@ RANK = {
     "web": 6, "calls": 5, "dialogue": 4,
     "safety": 3, "answering": 3, "training": 3, "speech": 3,
     "retrieval": 2, "usage": 2, "text": 1, "lang": 0,
-    "contract": 0, "models": 0, "extensions": -1, "config": -1,
-    "redaction": -1,
+    "contract": 0, "models": 0, "preflight": 0, "extensions": -1, "config": -1,
+    "redaction": -1, "log_format": -1,
 }
 ENTRY_POINTS = {"__init__", "cli", "simulator"}
-FLASK_ALLOWED = {"__init__.py", "cli.py", "extensions.py", "web/audio.py", "web/signature.py",
-                 "web/voice.py", "retrieval/cli.py", "speech/cli.py",
+FLASK_ALLOWED = {"__init__.py", "extensions.py", "web/audio.py", "web/health.py",
+                 "web/signature.py", "web/voice.py", "retrieval/cli.py", "speech/cli.py",
+                 *(f"cli/{path.name}" for path in (PACKAGE / "cli").glob("*.py")),
                  *(f"web/console/{name}.py" for name in ("__init__", "auth", "pages", "exports",
                                                          "cli"))}
 

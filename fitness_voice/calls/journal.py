@@ -5,7 +5,6 @@ Log lines carry ids, kinds, timings and counts, never a phone number or the word
 said: the call id (Twilio's CallSid) is enough to find the call in the console.
 """
 
-import json
 import logging
 
 from ..extensions import db
@@ -77,15 +76,3 @@ def _emit(fields):
     fields = {key: value for key, value in fields.items() if value is not None}
     text = " ".join(f"{key}={value}" for key, value in fields.items() if key != "event")
     log.info("%s %s", fields["event"], text, extra={"fields": fields})
-
-
-class JsonLines(logging.Formatter):
-    """LOG_FORMAT=json: one JSON object a line; a journal line's fields are its keys."""
-
-    def format(self, record):
-        line = {"time": self.formatTime(record), "level": record.levelname,
-                "logger": record.name}
-        line.update(getattr(record, "fields", None) or {"message": record.getMessage()})
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)

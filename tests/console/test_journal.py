@@ -4,7 +4,7 @@ JSON, with ids, kinds and timings but never a phone number or the words said."""
 import json
 import logging
 
-from fitness_voice.calls.journal import JsonLines
+from fitness_voice.log_format import JsonLines
 from tests.console.conftest import place_call
 
 NUMBER = "+15555550142"

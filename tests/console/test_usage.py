@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from fitness_voice import config
+from fitness_voice.cli.report import report_command
 from fitness_voice.models import CallSession, Turn, utcnow
 from fitness_voice.speech import meter
 from fitness_voice.speech.local_store import LocalStore
@@ -113,13 +114,13 @@ def test_the_report_command(console_app):
     place_call(console_app, ["hi coach my name is Sam", "bye"], duration="130")
     runner = console_app.test_cli_runner()
     month = utcnow().date().strftime("%Y-%m")
-    result = runner.invoke(args=["report", "--month", month])
+    result = runner.invoke(report_command, ["--month", month])
     assert result.exit_code == 0, result.output
     assert f"usage for {month}" in result.output
     for service in ("telephony", "recognition", "synthesis", "llm", "total"):
         assert service in result.output
     assert "$35-45 per 1,000" in result.output
-    past = runner.invoke(args=["report", "--month", "2001-02"])
+    past = runner.invoke(report_command, ["--month", "2001-02"])
     assert past.exit_code == 0 and "calls    0" in past.output
-    wrong = runner.invoke(args=["report", "--month", "December"])
+    wrong = runner.invoke(report_command, ["--month", "December"])
     assert wrong.exit_code != 0 and "2026-12" in wrong.output

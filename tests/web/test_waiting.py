@@ -81,3 +81,25 @@ def test_queued_work_for_a_call_that_ended_is_dropped(make_app):
     assert [el.tag for el in retried] == ["Hangup"]
     assert coach.runs == ["how much protein do I need"]
     assert stored_turns(app, second.call_sid) == [0]
+
+
+def test_a_copy_in_another_process_is_held_and_then_given_the_claimers_answer(
+        make_app, tmp_path):
+    shared = f"sqlite:///{tmp_path / 'shared.db'}"
+    claimer = make_app(SQLALCHEMY_DATABASE_URI=shared, SLOW_REPLY_SECONDS=0.2)
+    other = make_app(reset=False, SQLALCHEMY_DATABASE_URI=shared, SLOW_REPLY_SECONDS=0.2)
+    coaches = [watch(claimer), watch(other)]
+    coaches[0].gate.clear()
+    first = TwilioActions(claimer.test_client(), "test-auth-token")
+    first.start()
+    copy = TwilioActions(other.test_client(), "test-auth-token")
+    copy.call_sid = first.call_sid
+    try:
+        assert document(first.say(1, "how much protein do I need")).find("Redirect") is not None
+        held = document(copy.say(1, "how much protein do I need"))
+        assert held.find("Redirect").text == "/voice/turn/wait?n=1"
+    finally:
+        coaches[0].gate.set()
+    answers = [said(document(call.post("/voice/turn/wait?n=1"))) for call in (first, copy)]
+    assert "protein" in answers[0].lower() and answers[0] == answers[1]
+    assert [len(coach.runs) for coach in coaches] == [1, 0]

@@ -151,3 +151,17 @@ def test_an_idle_pool_always_tries(tmp_path):
     running = speaker._start("Quick now.", None, time.monotonic() + 30)
     assert running.result(timeout=30)[1] == "synthesized"
     assert speaker._synthesis_seconds < 60.0  # the estimate follows the engine
+
+
+def test_audio_still_being_made_for_an_erased_caller_is_erased_too(tmp_path):
+    speaker, gate = gated_speaker(tmp_path, workers=1)
+    assert speaker.audio_url("Bye for now, Jordan.", caller="17") is None  # late
+    running = in_flight(speaker)
+    assert speaker.delete_caller_audio("17") == 0  # nothing written yet
+    erased = threading.Event()
+    running[0].add_done_callback(lambda _: erased.set())  # runs after the speaker's own
+    gate.set()
+    assert erased.wait(timeout=30)
+    folder = tmp_path / "instance" / "audio" / speaker.keys.folder("17")
+    assert not folder.exists() or not list(folder.iterdir())
+    assert speaker.render("Bye for now, Jordan.", caller="17")[1] == "synthesized"

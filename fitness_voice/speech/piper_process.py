@@ -37,7 +37,9 @@ class PiperWorker:
 
     RETRY_FIRST = 1.0
     RETRY_AFTER = 30.0
-    START_ALLOWANCE = 4.0  # seconds to load the voice (about 0.6 s here), on top of the timeout
+    # Seconds to load the voice (about 0.6 s on an idle machine, several on a busy
+    # one), on top of the timeout, for a process's first line.
+    START_ALLOWANCE = 15.0
     SECONDS_PER_CHARACTER = 0.02  # a long reply on a busy machine is slow, not dead
 
     def __init__(self, model, config, timeout=5.0, sentence_silence=0.3, python=None):
@@ -54,15 +56,18 @@ class PiperWorker:
         self._finalizer = None
         self._broken_until = 0.0
         self._retry = self.RETRY_FIRST
+        self._answered = False  # whether this process has spoken a line yet
         self.starts = 0
 
     def synthesize(self, text):
         """Return WAV bytes for one line of text."""
         line = " ".join(text.split())
         with self._lock:
-            fresh = self._ensure_running()
+            self._ensure_running()
+            # Until it has answered once, the process may still be loading the voice
+            # (started by start(), or just now).
             limit = (self.timeout + len(line) * self.SECONDS_PER_CHARACTER
-                     + (self.START_ALLOWANCE if fresh else 0))
+                     + (0 if self._answered else self.START_ALLOWANCE))
             try:
                 self._proc.stdin.write(line + "\n")
                 self._proc.stdin.flush()
@@ -76,6 +81,7 @@ class PiperWorker:
                     raise
                 raise SpeechError(f"local speech engine failed: {error}") from error
             self._retry = self.RETRY_FIRST
+            self._answered = True
             return data
 
     def start(self):
@@ -89,7 +95,7 @@ class PiperWorker:
 
     def _ensure_running(self):
         if self._proc is not None and self._pid == os.getpid() and self._proc.poll() is None:
-            return False
+            return
         if self._pid != os.getpid():
             self._proc = None  # inherited across fork: the parent's, not ours to stop
             self._finalizer = None
@@ -118,10 +124,10 @@ class PiperWorker:
                                 name="piper-stderr")
         pump.start()
         self._proc, self._pid, self._lines = proc, os.getpid(), lines
+        self._answered = False
         self._finalizer = weakref.finalize(self, _terminate, proc, self._outdir, pump,
                                            os.getpid())
         self.starts += 1
-        return True
 
     def _back_off(self):
         self._broken_until = time.monotonic() + self._retry

@@ -140,7 +140,20 @@ class Speaker:
         with self._guard:
             for name in [name for name in self._known if name.startswith(folder + "/")]:
                 del self._known[name]
+            unfinished = [future for name, future in self._inflight.items()
+                          if name.startswith(folder + "/")]
+        for future in unfinished:  # late audio of theirs is erased once it is written
+            future.add_done_callback(lambda _: self._erase_late(folder))
         return self.store.delete_folder(folder)
+
+    def _erase_late(self, folder):
+        try:
+            self.store.delete_folder(folder)
+        except Exception:
+            log.exception("could not erase a caller's late audio")
+        with self._guard:
+            for name in [name for name in self._known if name.startswith(folder + "/")]:
+                del self._known[name]
 
     def prepare(self):
         """Start the engine in the background (e.g. in gunicorn's post_fork), so

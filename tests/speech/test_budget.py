@@ -29,9 +29,17 @@ def started_pool(workers, queue_size):
     done = [Future() for _ in range(workers)]
     for future in done:
         pool.submit(future, lambda: None)
-    for future in done:
-        future.result(timeout=30)
+    settle(done)
     return pool
+
+
+def settle(futures):
+    """Wait until each Future is done and the speaker has counted it (its own
+    callback ran first: callbacks run in the order they were added)."""
+    for future in futures:
+        counted = threading.Event()
+        future.add_done_callback(lambda _, counted=counted: counted.set())
+        assert counted.wait(timeout=30)
 
 
 def occupy(speaker, text):
@@ -53,8 +61,7 @@ def test_audio_past_the_budget_is_said_by_twilio_and_still_cached(tmp_path):
     assert speaker.stats["late"] == 1
     running = in_flight(speaker)
     gate.set()
-    for future in running:
-        future.result(timeout=30)
+    settle(running)
     url = speaker.audio_url("Three sets of ten.")  # the next time it is there
     assert url and speaker.stats["synthesized"] == 1 and speaker.stats["hits"] == 1
     assert speaker.engine.calls == ["Three sets of ten."]
@@ -66,8 +73,7 @@ def test_a_full_pool_answers_at_once_without_synthesis(tmp_path):
     assert speaker.audio_urls(["Two.", "Three."]) == [None, None]
     assert speaker.stats["busy"] == 1  # "Two." waits in the queue, "Three." found it full
     gate.set()
-    for future in in_flight(speaker):
-        future.exception(timeout=30)  # done, one way or the other
+    settle(in_flight(speaker))
     assert "Three." not in speaker.engine.calls
 
 
@@ -77,8 +83,7 @@ def test_work_not_started_by_its_deadline_is_dropped(tmp_path):
     assert speaker.audio_url("Two.") is None
     waiting = in_flight(speaker)
     gate.set()  # "One." started in time and finishes; "Two." never started
-    for future in waiting:
-        future.exception(timeout=30)
+    settle(waiting)
     assert speaker.engine.calls == ["One."]
     assert speaker.stats["synthesized"] == 1 and speaker.stats["dropped"] == 1
 
@@ -99,7 +104,7 @@ def test_copies_of_one_line_share_one_synthesis(tmp_path):
     running = in_flight(speaker)
     assert len(running) == 1
     gate.set()
-    running[0].result(timeout=30)
+    settle(running)
     assert speaker.engine.calls == ["Same line."]
 
 
@@ -115,8 +120,7 @@ def test_a_turn_whose_audio_is_late_answers_with_say_and_is_stored(app, twilio, 
         assert speaker.stats["late"] >= 1
     finally:
         gate.set()
-    for future in in_flight(speaker):
-        future.result(timeout=30)
+    settle(in_flight(speaker))
     assert speaker.stats["synthesized"] >= 1  # the late audio reached the cache
 
 
@@ -127,8 +131,7 @@ def test_work_whose_turn_has_answered_takes_no_room_in_the_queue(tmp_path):
     assert speaker.audio_url("Three.") is None  # "Two." is dropped to make room
     assert speaker.stats["busy"] == 0 and speaker.stats["dropped"] == 1
     gate.set()
-    for future in in_flight(speaker):
-        future.exception(timeout=30)
+    settle(in_flight(speaker))
     assert "Two." not in speaker.engine.calls
 
 
@@ -139,8 +142,7 @@ def test_a_line_that_cannot_be_ready_in_time_is_refused_at_once(tmp_path):
     assert speaker.audio_urls(["Two.", "Three."]) == [None, None]
     assert speaker.stats["busy"] == 1  # "Three.", behind "Two.", could never make it
     gate.set()
-    for future in in_flight(speaker):
-        future.exception(timeout=30)
+    settle(in_flight(speaker))
     assert "Three." not in speaker.engine.calls
 
 
@@ -151,3 +153,17 @@ def test_an_idle_pool_always_tries(tmp_path):
     running = speaker._start("Quick now.", None, time.monotonic() + 30)
     assert running.result(timeout=30)[1] == "synthesized"
     assert speaker._synthesis_seconds < 60.0  # the estimate follows the engine
+
+
+def test_audio_still_being_made_for_an_erased_caller_is_erased_too(tmp_path):
+    speaker, gate = gated_speaker(tmp_path, workers=1)
+    assert speaker.audio_url("Bye for now, Jordan.", caller="17") is None  # late
+    running = in_flight(speaker)
+    assert speaker.delete_caller_audio("17") == 0  # nothing written yet
+    erased = threading.Event()
+    running[0].add_done_callback(lambda _: erased.set())  # runs after the speaker's own
+    gate.set()
+    assert erased.wait(timeout=30)
+    folder = tmp_path / "instance" / "audio" / speaker.keys.folder("17")
+    assert not folder.exists() or not list(folder.iterdir())
+    assert speaker.render("Bye for now, Jordan.", caller="17")[1] == "synthesized"

@@ -69,10 +69,10 @@ def test_prepare_starts_the_engine_in_the_background(tmp_path):
 @LOCAL
 def test_a_stuck_engine_is_restarted_once_after_a_pause(tmp_path):
     model, config = default_voice_files()
-    worker = PiperWorker(model, config, timeout=0.01)
-    worker.SECONDS_PER_CHARACTER = 0  # so that any reply looks stuck
+    worker = PiperWorker(model, config, timeout=30)
     try:
-        worker.start()
+        worker.synthesize("Warm up.")  # loaded: no allowance for loading the voice now
+        worker.timeout, worker.SECONDS_PER_CHARACTER = 0.01, 0  # any reply looks stuck
         speaker = Speaker(LocalEngine(worker, "mp3"), LocalStore(tmp_path), "mp3", KEYS)
         assert speaker.audio_url("Keep going, you are doing really well today. " * 20) is None
         worker.timeout = 10

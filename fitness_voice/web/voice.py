@@ -227,8 +227,10 @@ def fallback():
     that failed. It needs no database; the goodbye only if the failed URL is
     not one of our call's."""
     _event()  # the same checks as the primary URL
-    log.error("Twilio fallback: ErrorCode=%s ErrorUrl=%s",
-              request.form.get("ErrorCode"), urlsplit(request.form.get("ErrorUrl", "")).path)
+    # Only what identifies the failure: never a client's text in the log.
+    log.error("Twilio fallback: ErrorCode=%s ErrorUrl path=%s",
+              re.sub(r"\W", "", request.form.get("ErrorCode", ""))[:12],
+              re.sub(r"[^\w/.-]", "", urlsplit(request.form.get("ErrorUrl", "")).path)[:80])
     index = _turn_to_ask_again(request.form.get("ErrorUrl", ""))
     if index is None:
         return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))

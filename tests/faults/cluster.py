@@ -31,8 +31,11 @@ def _free_port():
 class ThrowawayPostgres:
     def __init__(self):
         self.bin = _binaries()
-        if self.bin is None:
-            pytest.skip("no Postgres binaries under /usr/lib/postgresql")
+        if self.bin is None:  # as tests/postgres.py: CI must not pass by skipping
+            message = "no Postgres binaries under /usr/lib/postgresql"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
         self.root = tempfile.mkdtemp(prefix="fitness_voice_pg_")
         self.data = os.path.join(self.root, "data")
         self.port = _free_port()

@@ -51,10 +51,13 @@ def is_erased(session):
     return session.caller.phone_number.startswith(PLACEHOLDER_PREFIX)
 
 
-def finish_call(session):
-    """The erased call has ended: its session and placeholder go too."""
+def finish_call(session, speaker):
+    """The erased call has ended: its session and placeholder go too, with the
+    audio said to the placeholder after "forget me"."""
     if is_erased(session):
-        db.session.delete(session.caller)
+        placeholder = session.caller
+        db.session.delete(placeholder)
+        forget_audio(speaker, placeholder.id)
 
 
 def forget_audio(speaker, caller_id):

@@ -70,7 +70,7 @@ def number_the_turn(event):
     event.index = claimed if same_request else claimed + 1
 
 
-def close_call(event):
+def close_call(services, event):
     """Twilio's status callback: record how the call ended."""
     session = records.lock_session(event)
     session.status = event.status or session.status
@@ -80,7 +80,7 @@ def close_call(event):
         session.ended_at = session.ended_at or utcnow()
         training_log.mark_dropped(session)
         journal.call_ended(session)
-        erasure.finish_call(session)  # after the log line: it may delete the session
+        erasure.finish_call(session, services.speaker)  # after the log line: it deletes it
     db.session.commit()
 
 

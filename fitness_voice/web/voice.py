@@ -210,7 +210,7 @@ def _hold(index, round_, line):
 def status():
     event = _event()
     try:
-        calls.close_call(event)
+        calls.close_call(_services(), event)
     except (DatabaseAway, DBAPIError) as error:
         if isinstance(error, DBAPIError) and not outage.lost_connection(error):
             raise

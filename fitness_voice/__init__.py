@@ -11,10 +11,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import answering, lang, retrieval, safety, speech
 from . import config as settings
 from .dialogue import memory
+from .dialogue import outreach as outreach_dialogue
 from .dialogue.flow import CallFlow, CallFlowSettings
 from .dialogue.intents import IntentRouter
 from .dialogue.pipeline import Pipeline, Providers
 from .extensions import db, migrate
+from .outreach.schedule import quiet_hours
 from .training.leading import WorkoutCoach
 
 
@@ -54,8 +56,12 @@ def create_app(config=None):
         _tune_sqlite(db.engine)
 
     from . import cli
+    from .outreach import cli as outreach_cli
     from .web import audio, voice
+    from .web import outreach as outreach_web
     app.register_blueprint(voice.bp)
+    app.register_blueprint(outreach_web.bp)
+    outreach_cli.init_app(app)
     audio.init_app(app)
     cli.init_app(app)
     speech.init_app(app)
@@ -85,6 +91,10 @@ def build_services(config, instance_path, kb):
     pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
                                   answers_with_llm=bool(config.get("OPENAI_API_KEY")),
                                   repair=retrieval.repair_speech))
+    outreach_dialogue.configure(outreach_dialogue.OutreachSettings(
+        handoff_number=bool(config.get("HUMAN_COACH_NUMBER")),
+        after_complaints=config["HANDOFF_AFTER_COMPLAINTS"],
+        quiet=quiet_hours(config["CHECKIN_QUIET_HOURS"])))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     return Services(coach=CallFlow(flow, pipeline, hold_lines=hold_lines()),
                     speaker=speech.build_speaker(config, instance_path, _script_root),

@@ -77,6 +77,7 @@ def from_environment():
         **knowledge_settings(),
         **speech_settings(),
         **coach_settings(),
+        **outreach_settings(),
     }
 
 
@@ -156,6 +157,34 @@ def coach_settings():
         "CRISIS_LINE": _env("CRISIS_LINE", "988"),
         # A call that drops mid-workout can be picked up by a call within this window.
         "RESUME_WINDOW_MINUTES": _env_int("RESUME_WINDOW_MINUTES", 120),
+    }
+
+
+def outreach_settings():
+    # -- outreach (check-in calls, texts, hand-off to a person) --
+    return {
+        # The REST API: calls and texts are placed from TWILIO_FROM_NUMBER, and
+        # Twilio reaches our webhooks at PUBLIC_BASE_URL (https://your-host).
+        "TWILIO_ACCOUNT_SID": _env("TWILIO_ACCOUNT_SID"),
+        "TWILIO_FROM_NUMBER": _env("TWILIO_FROM_NUMBER"),
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL"),
+        # Another server speaking Twilio's REST API (tests: a loopback peer).
+        "TWILIO_API_BASE_URL": _env("TWILIO_API_BASE_URL"),
+        # No check-in call rings in these hours of the caller's day ("" = none).
+        "CHECKIN_QUIET_HOURS": _env("CHECKIN_QUIET_HOURS", "21:00-07:00"),
+        # Calls placed to one caller per day, a retry included.
+        "CHECKIN_DAILY_CAP": _env_int("CHECKIN_DAILY_CAP", 2),
+        # A missed call (no answer, busy, failed) is tried once more after this.
+        "CHECKIN_RETRY_MINUTES": _env_int("CHECKIN_RETRY_MINUTES", 30),
+        # A due moment the scheduler missed by longer than this is not called late.
+        "CHECKIN_GRACE_MINUTES": _env_int("CHECKIN_GRACE_MINUTES", 60),
+        "CHECKIN_RING_SECONDS": _env_int("CHECKIN_RING_SECONDS", 25),
+        "CHECKIN_MAX_PER_RUN": _env_int("CHECKIN_MAX_PER_RUN", 100),
+        # A person to put callers through to (E.164); unset, callers are promised a call back.
+        "HUMAN_COACH_NUMBER": _env("HUMAN_COACH_NUMBER"),
+        "HANDOFF_DIAL_TIMEOUT": _env_int("HANDOFF_DIAL_TIMEOUT", 20),
+        # "That's not what I asked" this many times in a call hands it off (0 = never).
+        "HANDOFF_AFTER_COMPLAINTS": _env_int("HANDOFF_AFTER_COMPLAINTS", 2),
     }
 
 

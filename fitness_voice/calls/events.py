@@ -35,3 +35,5 @@ class Answer:
     parts: list  # Spoken and Silence, in order
     end_call: bool
     next_index: int
+    # Besides speaking: "handoff" puts the caller through to a person (<Dial>).
+    action: str | None = None

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from ..contract import CallerInfo
 from ..extensions import db
 from ..models import Caller, CallSession, Turn
+from ..outreach import store as outreach_store
 from ..training import log as training_log
 
 HISTORY_TURNS = 6
@@ -37,7 +38,8 @@ def caller_info(session, resume_window_minutes):
         db.select(db.func.count(CallSession.id)).filter_by(caller_id=caller.id)
     ).scalar_one() > 1
     return CallerInfo(caller.phone_number, caller.name, dict(caller.profile or {}), returning,
-                      training_log.summary(caller.id, session.id, resume_window_minutes))
+                      training_log.summary(caller.id, session.id, resume_window_minutes),
+                      outreach_store.summary(caller.id, session.call_sid))
 
 
 def history(session):

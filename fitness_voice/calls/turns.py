@@ -12,6 +12,7 @@ from .. import lang
 from ..contract import CallState, Reply, TurnInput
 from ..extensions import db
 from ..models import Turn, utcnow
+from ..outreach import store as outreach_store
 from ..training import log as training_log
 from . import records
 from .events import Answer, Silence, Spoken
@@ -21,11 +22,12 @@ log = logging.getLogger(__name__)
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
-def answer_call(services, event):
-    """The call has just connected: greet, as turn 0."""
+def answer_call(services, event, greet=None):
+    """The call has just connected: greet (by default the coach's greeting), as turn 0."""
     event.index = 0
+    greet = greet or services.coach.greet
     def decide(caller, state, history):
-        return services.coach.greet(caller, state)
+        return greet(caller, state)
     return _run_turn(services, event, decide)
 
 
@@ -54,7 +56,7 @@ def replay(services, turn):
     reply = Reply(turn.reply, kind=turn.kind, end_call=turn.end_call,
                   segments=(turn.details or {}).get("segments"))
     parts, _ = _render(services, reply)
-    return Answer(parts, turn.end_call, turn.index + 1)
+    return Answer(parts, turn.end_call, turn.index + 1, (turn.details or {}).get("action"))
 
 
 def _run_turn(services, event, decide):
@@ -80,7 +82,7 @@ def _run_turn(services, event, decide):
         stored = records.find_turn(records.lock_session(event), index)
         db.session.commit()
         return replay(services, stored)
-    return Answer(parts, reply.end_call, index + 1)
+    return Answer(parts, reply.end_call, index + 1, reply.action)
 
 
 def _decide(decide, caller, state, history):
@@ -125,7 +127,9 @@ def _store(event, index, reply, state, timings, started):
     db.session.add(turn)
     session.state = state.to_json()
     records.apply_profile_updates(session.caller, reply.profile_updates)
-    training_log.apply(session, reply.effects)
+    training_log.apply(session, [e for e in reply.effects
+                                 if e["type"] not in outreach_store.EFFECTS])
+    outreach_store.apply(session, reply.effects)
     try:
         db.session.flush()
     except IntegrityError:
@@ -141,6 +145,8 @@ def _jsonable(reply):
     details = dict(reply.details)
     if reply.segments:
         details["segments"] = reply.segments
+    if reply.action:
+        details["action"] = reply.action
     return details
 
 

@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from .. import calls, lang
 from ..calls import CallEvent, Spoken
 from ..extensions import db
+from ..outreach.requests import keypad_words
 from . import twiml
 from .signature import twilio_signed
 
@@ -66,7 +67,8 @@ def _event():
         call_sid=call_sid,
         from_number=_field("From", required=True),
         to_number=_field("To"),
-        speech=_field("SpeechResult").strip(),
+        # A key pressed stands for its words ("1" is "done"), heard for certain.
+        speech=_field("SpeechResult").strip() or keypad_words(_field("Digits")) or "",
         confidence=_number("Confidence", _field("Confidence"), float, 0.0, 1.0),
         index=_number("n", request.args.get("n", ""), int, 1, 10_000),
         status=_field("CallStatus") or None,
@@ -75,6 +77,8 @@ def _event():
 
 
 def _answer(answer):
+    if answer.action == "handoff" and current_app.config.get("HUMAN_COACH_NUMBER"):
+        return xml(twiml.transfer(answer.parts, _dial(answer.next_index), _voice()))
     if answer.end_call:
         return xml(twiml.hang_up(answer.parts, _voice()))
     action = url_for("voice.turn", n=answer.next_index)
@@ -82,10 +86,23 @@ def _answer(answer):
     return xml(twiml.listen(answer.parts, action, gather, _voice()))
 
 
+def _dial(next_index):
+    config = current_app.config
+    return twiml.Dial(config["HUMAN_COACH_NUMBER"],
+                      url_for("outreach.handoff_ended", n=next_index),
+                      url_for("outreach.handoff_whisper"), config["HANDOFF_DIAL_TIMEOUT"],
+                      config.get("TWILIO_FROM_NUMBER"))
+
+
 @bp.post("")
 @twilio_signed
 def incoming():
-    return _answer(calls.answer_call(_services(), _event()))
+    answer = calls.answer_call(_services(), _event())
+    if current_app.config.get("HUMAN_COACH_NUMBER") and not answer.end_call:
+        # Said once, at the start of the call: the keypad's way to a person.
+        said = lang.catalogue()["outreach.keypad_person"]
+        answer.parts.append(Spoken(said, _services().speaker.audio_url(said)))
+    return _answer(answer)
 
 
 @bp.post("/turn")

@@ -1,16 +1,34 @@
 """An app served on loopback with its Twilio REST API on loopback too (tests/peers/
 twilio_rest.py), on SQLite and on a fresh Postgres database."""
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from fitness_voice.extensions import db
 from fitness_voice.outreach import checkins, rest
-from fitness_voice.simulator import serve_in_process
+from fitness_voice.simulator import Phone, ScriptedCaller, serve_in_process
 from tests.peers.twilio_rest import ACCOUNT_SID, twilio_rest  # noqa: F401  (a fixture)
 from tests.postgres import fresh_database
 
 COACH_NUMBER = "+15555550199"
 PERSON_NUMBER = "+15555550142"
+LONDON = ZoneInfo("Europe/London")
+
+
+def quiet(*_):
+    pass
+
+
+def next_hour_in_london():
+    """The next whole hour on a UK caller's clock, as they would say it, and in UTC."""
+    local = (datetime.now(UTC).astimezone(LONDON) + timedelta(hours=1)).replace(
+        minute=0, second=0, microsecond=0)
+    hour = local.hour
+    said = ("noon" if hour == 12 else f"{hour} in the morning" if 0 < hour < 12
+            else f"{hour:02d}:00")
+    return said, local.astimezone(UTC).replace(tzinfo=None)
 
 
 class Outreach:
@@ -18,6 +36,20 @@ class Outreach:
 
     def __init__(self, app, base_url, peer):
         self.app, self.base_url, self.peer = app, base_url, peer
+
+    def call_in(self, number, lines, dialled=None):
+        """An inbound call from `number` saying `lines`; the simulator's CallResult."""
+        phone = Phone(self.base_url, "test-auth-token", ScriptedCaller(lines),
+                      from_number=number, out=quiet, dialled=dialled)
+        return phone.call()
+
+    def schedule_by_voice(self, number, extra=()):
+        """A new caller asks for a daily check-in at the next hour and agrees, and
+        to texts; `extra` lines follow. The first moment due, in UTC."""
+        said_time, slot = next_hour_in_london()
+        self.call_in(number, ["Sam", "skip", f"call me every day at {said_time}", "yes", "yes",
+                              *extra, "bye"])
+        return slot
 
     def run_scheduler(self, now):
         with self.app.app_context():

@@ -4,36 +4,15 @@ API; the simulated callee answers and starts the planned workout; the text
 summary goes out after the call; "stop calling me" ends the schedule."""
 
 import threading
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from fitness_voice.extensions import db
 from fitness_voice.models import Caller, Checkin, CheckinSchedule, TextMessage, WeeklyPlan, Workout
-from fitness_voice.simulator import Callee, Phone, ScriptedCaller
+from fitness_voice.simulator import Callee
 from fitness_voice.training.planner import DAY_NAMES
+from tests.outreach.conftest import next_hour_in_london
 
 UK_NUMBER = "+447700900123"  # a one-zone country: the zone is inferred, then confirmed
-LONDON = ZoneInfo("Europe/London")
-
-
-def quiet(*_):
-    pass
-
-
-def next_hour_in_london():
-    """The next whole hour on the caller's clock, as they would say it, and in UTC."""
-    local = (datetime.now(UTC).astimezone(LONDON) + timedelta(hours=1)).replace(
-        minute=0, second=0, microsecond=0)
-    hour = local.hour
-    said = ("noon" if hour == 12 else f"{hour} in the morning" if 0 < hour < 12
-            else f"{hour:02d}:00")
-    return said, local.astimezone(UTC).replace(tzinfo=None)
-
-
-def call_in(outreach, lines, number=UK_NUMBER):
-    phone = Phone(outreach.base_url, "test-auth-token", ScriptedCaller(lines),
-                  from_number=number, out=quiet)
-    return phone.call()
 
 
 def plan_every_day(app, number):
@@ -47,7 +26,7 @@ def plan_every_day(app, number):
 
 def test_a_check_in_from_scheduling_to_stop(outreach):
     said_time, slot = next_hour_in_london()
-    scheduling = call_in(outreach, [
+    scheduling = outreach.call_in(UK_NUMBER, [
         "Sam", "skip",
         f"call me every day at {said_time}",
         "yes please",  # the consent

@@ -143,8 +143,10 @@ def place(client, rest, settings, checkin, now, report):
             async_amd_status_callback=rest.webhook("/outreach/checkin/amd", checkin=checkin.id),
             async_amd_status_callback_method="POST", timeout=settings.ring_seconds)
     except Exception as error:  # the REST API refused or could not be reached
-        log.exception("placing check-in %s failed", checkin.id)
-        checkin.status, checkin.error = "failed", str(error)[:500]
+        code = getattr(error, "code", None)  # Twilio's error code, when it answered
+        checkin.status = "failed"
+        checkin.error = ((f"Twilio error {code}: " if code else "") + str(error))[:500]
+        log.warning("placing check-in %s failed: %s", checkin.id, checkin.error)
         _retry_if_first(checkin, now, settings)
         db.session.commit()
         return

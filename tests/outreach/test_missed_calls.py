@@ -78,3 +78,22 @@ def test_quiet_hours_and_the_daily_cap_hold_calls_back(outreach):
     capped = outreach.run_scheduler(slot + timedelta(minutes=2))
     assert capped.placed == [] and list(capped.held.values()) == ["capped"]
     assert outreach.peer.calls == []
+
+
+def test_a_call_the_api_refuses_is_recorded_and_retried_once(outreach):
+    slot = outreach.schedule_by_voice(NUMBER)
+    outreach.app.config["TWILIO_FROM_NUMBER"] = "5555550199"  # not E.164
+    report = outreach.run_scheduler(slot + timedelta(minutes=1))
+    assert report.placed == [] and outreach.peer.calls == []
+    assert [code for _, code, _ in outreach.peer.rejected] == [21212]
+    assert checkins(outreach.app) == [(1, "failed", None), (2, "due", None)]
+    with outreach.app.app_context():
+        assert "21212" in db.session.execute(db.select(Checkin.error)).scalars().first()
+
+
+def test_the_command_needs_its_settings(outreach):
+    runner = outreach.app.test_cli_runner()
+    assert runner.invoke(args=["checkins", "run"]).output == "0 due, 0 placed\n"
+    outreach.app.config["PUBLIC_BASE_URL"] = None
+    refused = runner.invoke(args=["checkins", "run"])
+    assert refused.exit_code != 0 and "PUBLIC_BASE_URL" in refused.output

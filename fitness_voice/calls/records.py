@@ -55,6 +55,7 @@ def forget_caller(session):
     caller = session.caller
     caller.name = None
     caller.profile = {}
+    outreach_store.forget(caller.id)
     for record in [*caller.workouts, *caller.weekly_plans]:
         db.session.delete(record)
     for other in list(caller.sessions):

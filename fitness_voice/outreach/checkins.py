@@ -131,26 +131,34 @@ def _placed_today(caller_id, local_now, zone):
 
 def place(client, rest, settings, checkin, now, report):
     """Ask Twilio to call; the claim already holds the check-in as "dialing"."""
-    caller = db.session.get(Caller, checkin.caller_id)
+    checkin_id = checkin.id
+    to_number = db.session.get(Caller, checkin.caller_id).phone_number
+    db.session.commit()  # no transaction (on SQLite, no lock) while Twilio is asked
     try:
         call = client.calls.create(
-            to=caller.phone_number, from_=rest.from_number,
-            url=rest.webhook("/outreach/checkin", checkin=checkin.id), method="POST",
-            status_callback=rest.webhook("/outreach/checkin/status", checkin=checkin.id),
+            to=to_number, from_=rest.from_number,
+            url=rest.webhook("/outreach/checkin", checkin=checkin_id), method="POST",
+            status_callback=rest.webhook("/outreach/checkin/status", checkin=checkin_id),
             status_callback_event=["initiated", "ringing", "answered", "completed"],
             status_callback_method="POST",
             machine_detection="DetectMessageEnd", async_amd="true",
-            async_amd_status_callback=rest.webhook("/outreach/checkin/amd", checkin=checkin.id),
+            async_amd_status_callback=rest.webhook("/outreach/checkin/amd", checkin=checkin_id),
             async_amd_status_callback_method="POST", timeout=settings.ring_seconds)
     except Exception as error:  # the REST API refused or could not be reached
         code = getattr(error, "code", None)  # Twilio's error code, when it answered
+        checkin = db.session.get(Checkin, checkin_id)
         checkin.status = "failed"
         checkin.error = ((f"Twilio error {code}: " if code else "") + str(error))[:500]
-        log.warning("placing check-in %s failed: %s", checkin.id, checkin.error)
+        log.warning("placing check-in %s failed: %s", checkin_id, checkin.error)
         _retry_if_first(checkin, now, settings)
         db.session.commit()
         return
-    checkin.call_sid, checkin.status = call.sid, call.status or "queued"
+    # The callee may have answered already (the answer webhook then wrote both).
+    db.session.execute(db.update(Checkin).where(
+        Checkin.id == checkin_id, Checkin.call_sid.is_(None)).values(call_sid=call.sid))
+    db.session.execute(db.update(Checkin).where(
+        Checkin.id == checkin_id, Checkin.status == "dialing").values(
+        status=call.status or "queued", updated_at=utcnow()))
     db.session.commit()
     report.placed.append(call.sid)
 
@@ -158,7 +166,8 @@ def place(client, rest, settings, checkin, now, report):
 def _retry_if_first(checkin, now, settings):
     if checkin.attempt != 1:
         return
-    due = now + timedelta(minutes=settings.retry_minutes)
+    # From when the missed call was placed (the run's clock), not when Twilio said so.
+    due = (checkin.placed_at or now) + timedelta(minutes=settings.retry_minutes)
     try:
         with db.session.begin_nested():
             db.session.add(Checkin(schedule_id=checkin.schedule_id, caller_id=checkin.caller_id,

@@ -133,7 +133,8 @@ def _tip(said, session):
 
 def _fit(parts):
     body = " ".join(part for part in parts if part)
-    return body if len(body) <= MAX_BODY else body[:MAX_BODY - 1].rstrip() + "…"
+    # Plain "..." keeps the text in the GSM alphabet (an ellipsis character would not).
+    return body if len(body) <= MAX_BODY else body[:MAX_BODY - 3].rstrip() + "..."
 
 
 def send_summary(client, rest, caller_id, call_sid):

@@ -8,7 +8,7 @@ transaction that stores the turn, so a retried webhook cannot apply one twice.
 from datetime import datetime
 
 from ..extensions import db
-from ..models import Checkin, CheckinSchedule, Handoff, utcnow
+from ..models import Checkin, CheckinSchedule, Handoff, TextMessage, utcnow
 
 # Check-ins not yet placed: stopping or changing the schedule cancels them.
 WAITING = ("due",)
@@ -113,6 +113,13 @@ def _handoff(session, effect):
                            reason=effect["reason"], said=effect.get("said"),
                            status=effect.get("status", "dialing"),
                            callback_promised=effect.get("status") == "unavailable"))
+
+
+def forget(caller_id):
+    """"Forget me": the schedule (its consent), its check-ins, texts and hand-offs go,
+    so no call or text follows."""
+    for model in (Handoff, TextMessage, Checkin, CheckinSchedule):
+        db.session.execute(db.delete(model).where(model.caller_id == caller_id))
 
 
 def cancel_waiting(schedule):

@@ -95,8 +95,11 @@ def machine_detected():
         parts = ([Spoken(lines.say("outreach.voicemail", name=caller_name or "there"))]
                  if action == "voicemail" else [])
         # The call is live: new TwiML replaces what it is doing (the greeting).
-        rest.client(_rest()).calls(call_sid).update(twiml=str(twiml.hang_up(parts, _voice())))
-        log.info("check-in %s: %s (%s)", checkin.id, action, request.form.get("AnsweredBy"))
+        try:
+            rest.client(_rest()).calls(call_sid).update(
+                twiml=str(twiml.hang_up(parts, _voice())))
+        except Exception:  # e.g. the call ended before the beep: nothing to leave
+            log.exception("check-in %s: the %s could not be sent", checkin.id, action)
     return _xml(twiml.empty())
 
 

@@ -77,3 +77,11 @@ def test_before_my_workouts_uses_the_weekly_plan_and_a_different_time_changes_it
     assert stored(app)[3] is False
     assert conversation(app, number, ["stop calling me"])[0].startswith(
         "You don't have any check-in calls set up")
+
+
+def test_forget_me_forgets_the_schedule_and_its_consent(app):
+    number = "+447700900302"
+    conversation(app, number, ["skip", "call me on Fridays at 9 in the morning", "yes", "yes"])
+    assert stored(app)[3] is True
+    conversation(app, number, ["forget me", "yes"])
+    assert stored(app) is None

@@ -37,10 +37,6 @@ def configure(settings):
     _settings = settings
 
 
-def settings():
-    return _settings
-
-
 def outreach_request(providers, turn, text):
     """Answers to this stage's own questions first, then the caller's requests."""
     state = _state(turn)

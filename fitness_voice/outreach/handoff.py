@@ -1,4 +1,4 @@
-"""Hand-off to a person: the <Dial> settings, the whisper the person hears
+"""Hand-off to a person: the whisper the person hears
 before they are connected, and what happened (answered, or a call back owed).
 
 The dialogue decides a hand-off (the caller asked, pressed 0, or the coach kept
@@ -6,25 +6,11 @@ missing what they asked); the webhooks dial; this module records the outcome.
 A red flag never waits on any of it: the safety stage answers first.
 """
 
-from dataclasses import dataclass
-
 from .. import lang
 from ..extensions import db
 from ..models import Caller, Handoff, utcnow
 
 ANSWERED = ("completed", "answered")
-
-
-@dataclass(frozen=True)
-class HandoffSettings:
-    number: str | None  # HUMAN_COACH_NUMBER; None: no person to put callers through to
-    timeout: int  # seconds the person's phone rings
-    after_complaints: int  # "that's not what I asked" this many times hands off (0 = never)
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(config.get("HUMAN_COACH_NUMBER") or None, config["HANDOFF_DIAL_TIMEOUT"],
-                   config["HANDOFF_AFTER_COMPLAINTS"])
 
 
 def latest(call_sid):

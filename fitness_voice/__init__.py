@@ -68,9 +68,14 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_HOPS"], x_proto=0,
                                 x_host=0, x_port=0, x_prefix=0)
 
+    from .outreach import cli as outreach_cli
+    from .web import outreach as outreach_web
+
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(outreach_web.bp)
     console.init_app(app)
+    outreach_cli.init_app(app)
     audio.init_app(app)
     speech.init_app(app)
     kb = retrieval.init_app(app)
@@ -82,9 +87,11 @@ def build_services(config, instance_path, kb):
     """The coach and the speaker, with the providers the settings choose."""
     from . import answering, retrieval, safety, speech
     from .dialogue import memory
+    from .dialogue import outreach as outreach_dialogue
     from .dialogue.flow import CallFlow, CallFlowSettings
     from .dialogue.intents import IntentRouter
     from .dialogue.pipeline import Pipeline, Providers
+    from .outreach.schedule import quiet_hours
     from .training.leading import WorkoutCoach
     from .web.voice import hold_lines
     responder = answering.build_responder(config, passages_of=kb.passages_of,
@@ -100,6 +107,10 @@ def build_services(config, instance_path, kb):
     pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
                                   answers_with_llm=bool(config.get("OPENAI_API_KEY")),
                                   repair=retrieval.repair_speech))
+    outreach_dialogue.configure(outreach_dialogue.OutreachSettings(
+        handoff_number=bool(config.get("HUMAN_COACH_NUMBER")),
+        after_complaints=config["HANDOFF_AFTER_COMPLAINTS"],
+        quiet=quiet_hours(config["CHECKIN_QUIET_HOURS"])))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     coach = CallFlow(flow, pipeline, hold_lines=hold_lines())
     speaker = speech.build_speaker(config, instance_path, _script_root)

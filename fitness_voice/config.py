@@ -113,6 +113,7 @@ def from_environment():
         **coach_settings(),
         **console_settings(),
         **price_settings(),
+        **outreach_settings(),
     }
 
 
@@ -293,6 +294,33 @@ def price_settings():
     return {**{name: _env_float(name, default) for name, default in PRICE_DEFAULTS.items()},
             "OPENAI_PRICES": ",".join(filter(None, [OPENAI_PRICE_DEFAULTS,
                                                     _env("OPENAI_PRICES")]))}
+
+
+def outreach_settings():
+    # -- outreach (check-in calls, texts, hand-off to a person) --
+    return {
+        # The REST API: calls and texts are placed from TWILIO_FROM_NUMBER, and
+        # Twilio reaches our webhooks at PUBLIC_URL (https://your-host).
+        "TWILIO_ACCOUNT_SID": _env("TWILIO_ACCOUNT_SID"),
+        "TWILIO_FROM_NUMBER": _env("TWILIO_FROM_NUMBER"),
+        # Another server speaking Twilio's REST API (tests: a loopback peer).
+        "TWILIO_API_BASE_URL": _env("TWILIO_API_BASE_URL"),
+        # No check-in call rings in these hours of the caller's day ("" = none).
+        "CHECKIN_QUIET_HOURS": _env("CHECKIN_QUIET_HOURS", "21:00-07:00"),
+        # Calls placed to one caller per day, a retry included.
+        "CHECKIN_DAILY_CAP": _env_int("CHECKIN_DAILY_CAP", 2),
+        # A missed call (no answer, busy, failed) is tried once more after this.
+        "CHECKIN_RETRY_MINUTES": _env_int("CHECKIN_RETRY_MINUTES", 30),
+        # A due moment the scheduler missed by longer than this is not called late.
+        "CHECKIN_GRACE_MINUTES": _env_int("CHECKIN_GRACE_MINUTES", 60),
+        "CHECKIN_RING_SECONDS": _env_int("CHECKIN_RING_SECONDS", 25),
+        "CHECKIN_MAX_PER_RUN": _env_int("CHECKIN_MAX_PER_RUN", 100),
+        # A person to put callers through to (E.164); unset, callers are promised a call back.
+        "HUMAN_COACH_NUMBER": _env("HUMAN_COACH_NUMBER"),
+        "HANDOFF_DIAL_TIMEOUT": _env_int("HANDOFF_DIAL_TIMEOUT", 20),
+        # "That's not what I asked" this many times in a call hands it off (0 = never).
+        "HANDOFF_AFTER_COMPLAINTS": _env_int("HANDOFF_AFTER_COMPLAINTS", 2),
+    }
 
 
 class ConfigError(RuntimeError):

@@ -173,3 +173,87 @@ class LoginFailure(db.Model):
     username = db.Column(db.String(80), nullable=False, index=True)
     address = db.Column(db.String(64), nullable=False, index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class CheckinSchedule(db.Model):
+    """A caller's standing check-in calls, with the consent they gave for them."""
+
+    __tablename__ = "checkin_schedule"
+
+    id = db.Column(db.Integer, primary_key=True)
+    caller_id = db.Column(db.Integer, db.ForeignKey("caller.id", ondelete="CASCADE"),
+                          unique=True, nullable=False)
+    days = db.Column(JSON, nullable=False)  # ["Monday", "Thursday"], on the caller's clock
+    local_time = db.Column(db.String(5), nullable=False)  # "07:00"
+    timezone = db.Column(db.String(64), nullable=False)  # an IANA name
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    consent_at = db.Column(db.DateTime, nullable=False)
+    consent_words = db.Column(db.Text, nullable=False)  # what the caller said, as heard
+    voicemail = db.Column(db.Boolean, nullable=False, default=True)
+    texts = db.Column(db.Boolean)  # None: not asked yet
+    texts_asked_at = db.Column(db.DateTime)
+    stopped_at = db.Column(db.DateTime)
+    stop_words = db.Column(db.Text)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Checkin(db.Model):
+    """One check-in call due (or placed) at a scheduled moment; a retry is attempt 2."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (db.UniqueConstraint("schedule_id", "slot", "attempt",
+                                          name="uq_checkin_slot_attempt"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    schedule_id = db.Column(db.Integer, db.ForeignKey("checkin_schedule.id", ondelete="CASCADE"),
+                            nullable=False)
+    caller_id = db.Column(db.Integer, db.ForeignKey("caller.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    slot = db.Column(db.DateTime, nullable=False)  # the scheduled moment, UTC
+    attempt = db.Column(db.Integer, nullable=False, default=1)
+    due_at = db.Column(db.DateTime, nullable=False, index=True)
+    # due, dialing, in-progress, completed, voicemail, no-answer, busy, failed,
+    # canceled, quiet-hours, capped
+    status = db.Column(db.String(20), nullable=False, default="due")
+    call_sid = db.Column(db.String(64), unique=True)
+    placed_at = db.Column(db.DateTime)
+    answered_by = db.Column(db.String(24))  # human, machine_end_beep, ...
+    outcome = db.Column(db.String(20))  # now, later, skipped, voicemail-left, ...
+    note = db.Column(db.Text)  # why a session was skipped, when it was moved to
+    error = db.Column(db.Text)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class TextMessage(db.Model):
+    """An SMS the coach sent, and what Twilio last said about its delivery."""
+
+    __tablename__ = "text_message"
+
+    id = db.Column(db.Integer, primary_key=True)
+    caller_id = db.Column(db.Integer, db.ForeignKey("caller.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    call_sid = db.Column(db.String(64))  # the call it summarises
+    message_sid = db.Column(db.String(64), unique=True)
+    kind = db.Column(db.String(20), nullable=False)  # summary
+    body = db.Column(db.Text, nullable=False)
+    status = db.Column(db.String(20), nullable=False)  # queued, sent, delivered, failed, ...
+    error_code = db.Column(db.String(10))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Handoff(db.Model):
+    """A caller put through to a person, or promised a call back when no one answered."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    caller_id = db.Column(db.Integer, db.ForeignKey("caller.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    call_sid = db.Column(db.String(64), nullable=False, index=True)
+    reason = db.Column(db.String(40), nullable=False)  # asked, complaints, keypad
+    said = db.Column(db.Text)  # the caller's words that asked for it
+    status = db.Column(db.String(20), nullable=False, default="dialing")
+    callback_promised = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)

@@ -17,6 +17,7 @@ import uuid
 from ..contract import CallState
 from ..extensions import db
 from ..models import Caller, CallSession, Turn
+from ..outreach import store as outreach_store
 from .records import CallRow
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def erase_caller(call):
     session = db.session.get(CallSession, call.id)
     caller = session.caller
     calls = len(caller.sessions)
+    outreach_store.forget(caller.id)
     placeholder = Caller(phone_number=PLACEHOLDER_PREFIX + uuid.uuid4().hex, profile={})
     db.session.add(placeholder)
     session.caller = placeholder
@@ -37,7 +39,7 @@ def erase_caller(call):
     db.session.flush()  # this call is off the caller before the caller goes
     db.session.delete(caller)
     log.info("caller erased with %d calls", calls)
-    return CallRow(call.id, placeholder.id)
+    return CallRow(call.id, placeholder.id, call.call_sid)
 
 
 def fresh_state(state):
@@ -73,6 +75,7 @@ def erase_person(caller, speaker):
     """The operator's "forget this caller": the caller row with every call, turn,
     workout and plan hanging from it, and the audio said to them."""
     caller_id, calls = caller.id, len(caller.sessions)
+    outreach_store.forget(caller_id)
     db.session.delete(caller)
     db.session.flush()
     forget_audio(speaker, caller_id)

@@ -39,6 +39,8 @@ class Answer:
     parts: list  # Spoken and Silence, in order
     end_call: bool
     next_index: int
+    # Besides speaking: "handoff" puts the caller through to a person (<Dial>).
+    action: str | None = None
 
 
 # What a turn request gets instead of an Answer.

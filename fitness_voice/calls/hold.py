@@ -35,6 +35,12 @@ class WaitRules:
     workers: int = 8    # background turn threads per process
     backlog: int = 16   # turns that may queue for them; beyond it the caller is asked again
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(config["SLOW_REPLY_SECONDS"], config["WAIT_STEP_SECONDS"],
+                   config["WAIT_FOR_REPLY_SECONDS"], config["TURN_WORKERS"],
+                   config["TURN_BACKLOG"])
+
     def rounds(self):
         return max(1, math.ceil(self.deadline / self.step)) if self.step > 0 else 1
 
@@ -48,9 +54,9 @@ class WaitRules:
         return round_ >= self.rounds() - 1
 
 
-def greet(services, event, rules):
-    """The greeting (turn 0), or a copy's wait for it."""
-    return _waited_for(services, event, answer_call(services, event), rules.deadline)
+def greet(services, event, rules, greeting=None):
+    """The greeting (turn 0; by default the coach's), or a copy's wait for it."""
+    return _waited_for(services, event, answer_call(services, event, greeting), rules.deadline)
 
 
 def take_turn_or_hold(app, services, event, rules):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..contract import CallerInfo
 from ..extensions import db
 from ..models import Caller, CallSession, Turn, utcnow
+from ..outreach import store as outreach_store
 from ..training import log as training_log
 
 HISTORY_TURNS = 6
@@ -26,6 +27,7 @@ class CallRow:
 
     id: int
     caller_id: int
+    call_sid: str | None = None
 
 
 def lock_session(event):
@@ -105,9 +107,11 @@ def caller_info(session, state, phone_number, resume_window_minutes):
     if known.get("training") is None:
         known = {**known, "training": training_log.summary(
             session.caller_id, session.id, resume_window_minutes)}
+    if known.get("outreach") is None:
+        known = {**known, "outreach": outreach_store.summary(session.caller_id, session.call_sid)}
     state.caller = known
     return CallerInfo(phone_number, known["name"], dict(known["profile"]),
-                      known["returning"], dict(known["training"]))
+                      known["returning"], dict(known["training"]), dict(known["outreach"]))
 
 
 def apply_profile_updates(call, state, updates):
@@ -132,9 +136,16 @@ def apply_profile_updates(call, state, updates):
 
 
 def apply_training(call, state, effects):
-    if effects:
-        training_log.apply(call, effects)
+    """The reply's training-log and check-in effects; the call's copies of the
+    summaries they change are read afresh on the next turn."""
+    training = [effect for effect in effects or () if effect["type"] not in outreach_store.EFFECTS]
+    outreach = [effect for effect in effects or () if effect["type"] in outreach_store.EFFECTS]
+    if training:
+        training_log.apply(call, training)
         state.caller = {**state.caller, "training": None}
+    if outreach:
+        outreach_store.apply(call, outreach)
+        state.caller = {**state.caller, "outreach": None}
 
 
 def store_state(call, index, state):

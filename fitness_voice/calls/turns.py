@@ -31,11 +31,12 @@ TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 RETRY_SECONDS = 15
 
 
-def answer_call(services, event):
-    """The call has just connected: greet, as turn 0."""
+def answer_call(services, event, greet=None):
+    """The call has just connected: greet (by default the coach's greeting), as turn 0."""
     event.index = 0
+    greet = greet or services.coach.greet
     def decide(caller, state, history):
-        return services.coach.greet(caller, state)
+        return greet(caller, state)
     return _run_turn(services, event, decide)
 
 
@@ -89,7 +90,7 @@ def replay(services, turn):
     reply = Reply(turn.reply, kind=turn.kind, end_call=turn.end_call,
                   segments=(turn.details or {}).get("segments"))
     parts, _ = _render(services, reply, turn.session.caller_id)
-    return Answer(parts, turn.end_call, turn.index + 1)
+    return Answer(parts, turn.end_call, turn.index + 1, (turn.details or {}).get("action"))
 
 
 @dataclass
@@ -130,7 +131,7 @@ def _run_turn_once(services, event, decide):
         db.session.commit()
         return replay(services, turn)
     journal.turn_stored(event.call_sid, opened.index, reply, timings)
-    return Answer(parts, reply.end_call, opened.index + 1)
+    return Answer(parts, reply.end_call, opened.index + 1, reply.action)
 
 
 def _open(services, event):
@@ -156,7 +157,7 @@ def _open(services, event):
     caller = records.caller_info(session, state, event.from_number,
                                  services.resume_window_minutes)
     records.claim(session, index, records.request_key(event))
-    call = records.CallRow(session.id, session.caller_id)
+    call = records.CallRow(session.id, session.caller_id, session.call_sid)
     db.session.commit()  # release the lock while the coach and speech engine work
     return _Opened(call, index, caller, state, history)
 
@@ -227,6 +228,8 @@ def _jsonable(reply):
     details = dict(reply.details)
     if reply.segments:
         details["segments"] = reply.segments
+    if reply.action:
+        details["action"] = reply.action
     return details
 
 

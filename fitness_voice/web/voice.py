@@ -15,6 +15,7 @@ from .. import calls, lang
 from ..calls import CallEvent, DatabaseAway, Silence, Spoken, outage
 from ..extensions import db
 from ..models import CALL_STATUS_LENGTH, PHONE_NUMBER_LENGTH
+from ..outreach.requests import keypad_words
 from . import twiml
 from .signature import twilio_signed
 
@@ -80,7 +81,8 @@ def _event():
         call_sid=call_sid,
         from_number=_field("From", required=True),
         to_number=_field("To"),
-        speech=_field("SpeechResult").strip(),
+        # A key pressed stands for its words ("1" is "done"), heard for certain.
+        speech=_field("SpeechResult").strip() or keypad_words(_field("Digits")) or "",
         confidence=_number("Confidence", _field("Confidence"), float, 0.0, 1.0),
         index=_number("n", request.args.get("n", ""), int, 1, 10_000),
         status=_field("CallStatus") or None,
@@ -99,6 +101,8 @@ def _turn_event():
 
 
 def _answer(answer):
+    if answer.action == "handoff" and current_app.config.get("HUMAN_COACH_NUMBER"):
+        return xml(twiml.transfer(answer.parts, _dial(answer.next_index), _voice()))
     if answer.end_call:
         return xml(twiml.hang_up(answer.parts, _voice()))
     action = url_for("voice.turn", n=answer.next_index)
@@ -107,10 +111,7 @@ def _answer(answer):
 
 
 def _wait_rules():
-    config = current_app.config
-    return calls.WaitRules(config["SLOW_REPLY_SECONDS"], config["WAIT_STEP_SECONDS"],
-                           config["WAIT_FOR_REPLY_SECONDS"], config["TURN_WORKERS"],
-                           config["TURN_BACKLOG"])
+    return calls.WaitRules.from_config(current_app.config)
 
 
 def _outcome(outcome):
@@ -154,11 +155,25 @@ def _database_hold(since, endpoint=None):
     return xml(twiml.hold([Spoken(said), Silence(1)], again, _voice()))
 
 
+def _dial(next_index):
+    config = current_app.config
+    return twiml.Dial(config["HUMAN_COACH_NUMBER"],
+                      url_for("outreach.handoff_ended", n=next_index),
+                      url_for("outreach.handoff_whisper"), config["HANDOFF_DIAL_TIMEOUT"],
+                      config.get("TWILIO_FROM_NUMBER"))
+
+
 @bp.post("")
 @twilio_signed
 @rides_out_the_database
 def incoming():
-    return _outcome(calls.greet(_services(), _event(), _wait_rules()))
+    outcome = calls.greet(_services(), _event(), _wait_rules())
+    if (isinstance(outcome, calls.Answer) and not outcome.end_call
+            and current_app.config.get("HUMAN_COACH_NUMBER")):
+        # Said once, at the start of the call: the keypad's way to a person.
+        said = lang.catalogue()["outreach.keypad_person"]
+        outcome.parts.append(Spoken(said, _services().speaker.audio_url(said)))
+    return _outcome(outcome)
 
 
 @bp.post("/turn")

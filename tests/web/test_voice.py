@@ -27,7 +27,7 @@ def test_incoming_call_greets_inside_a_speech_gather(twilio):
     document = twiml(twilio.start())
     gather = document.find("Gather")
     assert gather is not None
-    assert gather.get("input") == "speech"
+    assert gather.get("input") == "dtmf speech" and gather.get("numDigits") == "1"
     assert gather.get("action") == "/voice/turn?n=1"
     assert gather.get("speechTimeout") == "auto"
     assert gather.get("speechModel") is None

@@ -154,20 +154,28 @@ def send_summary(client, rest, caller_id, call_sid):
     try:
         message = client.messages.create(
             to=caller.phone_number, from_=rest.from_number, body=body,
-            status_callback=rest.webhook("/outreach/sms/status"))
+            status_callback=rest.webhook("/outreach/sms/status", text=text.id))
     except Exception as error:
         log.exception("texting the summary of %s failed", call_sid)
         text.status, text.error_code = "failed", str(getattr(error, "code", "") or "")[:10]
-    else:
-        text.message_sid, text.status = message.sid, message.status or "queued"
+        db.session.commit()
+        return text
+    # The delivery callback may already have been and gone: it finds the row by id.
+    db.session.execute(db.update(TextMessage).where(TextMessage.id == text.id).values(
+        message_sid=message.sid))
+    db.session.execute(db.update(TextMessage).where(
+        TextMessage.id == text.id, TextMessage.status == "sending").values(
+        status=message.status or "queued"))
     db.session.commit()
     return text
 
 
-def delivery(message_sid, status, error_code=None):
-    """Twilio's status callback for a text: record how far it got."""
-    text = db.session.execute(db.select(TextMessage).filter_by(
-        message_sid=message_sid).with_for_update()).scalar_one_or_none()
+def delivery(message_sid, status, error_code=None, text_id=None):
+    """Twilio's status callback for a text: record how far it got. The text is
+    found by our id in the callback URL, which is known before Twilio's SID is."""
+    found = TextMessage.id == text_id if text_id else TextMessage.message_sid == message_sid
+    text = db.session.execute(
+        db.select(TextMessage).where(found).with_for_update()).scalar_one_or_none()
     if text is not None:
         text.status = status or text.status
         text.error_code = error_code or text.error_code

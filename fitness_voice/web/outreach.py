@@ -146,8 +146,9 @@ def text_received():
 @bp.post("/sms/status")
 @twilio_signed
 def text_status():
+    text_id = request.args.get("text", "")
     sms.delivery(request.form.get("MessageSid", ""), request.form.get("MessageStatus"),
-                 request.form.get("ErrorCode"))
+                 request.form.get("ErrorCode"), int(text_id) if text_id.isdigit() else None)
     return _xml(twiml.empty())
 
 

@@ -116,7 +116,8 @@ def test_create_user_command(console_app):
 
 def test_off_in_production_unless_configured(make_app):
     production = {"APP_ENV": "production", "SECRET_KEY": "s" * 32,
-                  "TWILIO_AUTH_TOKEN": "a-production-token", "PUBLIC_URL": "https://coach.example.com"}
+                  "TWILIO_AUTH_TOKEN": "a-production-token", "PUBLIC_URL": "https://coach.example.com",
+                  "ALLOW_SQLITE_IN_PRODUCTION": True}
     off = make_app(CONSOLE_ENABLED=False, **production)
     assert off.test_client().get("/console/login").status_code == 404
     on = make_app(CONSOLE_ENABLED=True, SESSION_COOKIE_SECURE=True, **production)

@@ -18,19 +18,31 @@ def take_turn_or_hold(app, services, event, hold_after):
     """Take the turn, but if it is not answered within `hold_after` seconds
     return None and let it finish in the background: the caller hears a short
     filler instead of dead air, and `wait_for_turn` picks the answer up."""
-    def in_context():
-        with app.app_context():
-            return take_turn(services, event)
-    future = _background().submit(in_context)
-    future.add_done_callback(_log_failure)
+    future = in_background(app, lambda: take_turn(services, event))
     try:
         return future.result(timeout=hold_after)
     except FutureTimeout:
         return None
 
 
+def in_background(app, work):
+    """Run `work()` on the turn pool, in an app context; its Future."""
+    def in_context():
+        with app.app_context():
+            return work()
+    future = _background().submit(in_context)
+    future.add_done_callback(_log_failure)
+    return future
+
+
 def wait_for_turn(services, event, timeout, poll_seconds=0.2):
     """The answer to turn `event.index`, once it is stored, or None after `timeout`."""
+    stored = wait_for_stored_turn(event, timeout, poll_seconds)
+    return None if stored is None else replay(services, stored)
+
+
+def wait_for_stored_turn(event, timeout, poll_seconds=0.2):
+    """Turn `event.index` once it is stored, or None after `timeout`."""
     deadline = time.monotonic() + timeout
     query = (db.select(Turn).join(CallSession)
              .filter(CallSession.call_sid == event.call_sid, Turn.index == event.index))
@@ -38,7 +50,7 @@ def wait_for_turn(services, event, timeout, poll_seconds=0.2):
         stored = db.session.execute(query).scalar_one_or_none()
         db.session.commit()
         if stored is not None:
-            return replay(services, stored)
+            return stored
         if time.monotonic() >= deadline:
             return None
         time.sleep(poll_seconds)

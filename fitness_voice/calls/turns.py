@@ -29,10 +29,11 @@ def answer_call(services, event):
     return _run_turn(services, event, decide)
 
 
-def take_turn(services, event):
-    """The caller spoke (or stayed silent) in answer to turn `event.index - 1`."""
+def take_turn(services, event, first_words=None):
+    """The caller spoke (or stayed silent) in answer to turn `event.index - 1`.
+    `first_words` may speak the reply's first sentence early (calls/first_words.py)."""
     def decide(caller, state, history):
-        turn = TurnInput(event.speech, event.confidence, caller, state, history)
+        turn = TurnInput(event.speech, event.confidence, caller, state, history, first_words)
         return services.coach.respond(turn)
     return _run_turn(services, event, decide)
 
@@ -49,11 +50,15 @@ def close_call(event):
     db.session.commit()
 
 
-def replay(services, turn):
-    """The stored answer to `turn`, rendered again (from the audio cache)."""
+def replay(services, turn, after_first_sentence=False):
+    """The stored answer to `turn`, rendered again (from the audio cache); with
+    `after_first_sentence`, what follows the first sentence if it was spoken first."""
+    details = turn.details or {}
     reply = Reply(turn.reply, kind=turn.kind, end_call=turn.end_call,
-                  segments=(turn.details or {}).get("segments"))
+                  segments=details.get("segments"))
     parts, _ = _render(services, reply)
+    if after_first_sentence and details.get("first_sentence_spoken"):
+        parts = parts[1:]
     return Answer(parts, turn.end_call, turn.index + 1)
 
 
@@ -96,9 +101,14 @@ def _decide(decide, caller, state, history):
 
 def _render(services, reply):
     started = time.perf_counter()
-    parts = [Silence(part) if isinstance(part, int) else Spoken(part, _audio_url(services, part))
+    parts = [Silence(part) if isinstance(part, int) else audio_part(services, part)
              for part in (reply.segments or [reply.text])]
     return parts, _ms_since(started)
+
+
+def audio_part(services, text):
+    """`text` as a Spoken part, with its audio when it could be rendered."""
+    return Spoken(text, _audio_url(services, text))
 
 
 def _audio_url(services, text):

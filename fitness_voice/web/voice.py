@@ -92,22 +92,44 @@ def incoming():
 @twilio_signed
 def turn():
     event, hold_after = _event(), current_app.config["SLOW_REPLY_SECONDS"]
-    if not hold_after:
+    app = current_app._get_current_object()
+    if _first_sentence_first() and event.index is not None:  # the rest is found by n
+        answer = calls.take_turn_first_sentence_first(app, _services(), event, hold_after)
+    elif not hold_after:
         return _answer(calls.take_turn(_services(), event))
-    answer = calls.take_turn_or_hold(current_app._get_current_object(), _services(), event,
-                                     hold_after)
+    else:
+        answer = calls.take_turn_or_hold(app, _services(), event, hold_after)
     if answer is None:  # still thinking: a filler now, the answer after the redirect
         return _hold(event.index)
+    if isinstance(answer, calls.FirstPart):  # the first sentence now, then the rest
+        return xml(twiml.hold(answer.parts, url_for("voice.rest", n=answer.index), _voice()))
     return _answer(answer)
+
+
+def _first_sentence_first():
+    config = current_app.config
+    return config["FIRST_SENTENCE_FIRST"] or bool(config["OPENAI_STREAM"]
+                                                  and config.get("OPENAI_API_KEY"))
 
 
 @bp.post("/turn/wait")
 @twilio_signed
 def wait():
+    return _when_stored(calls.wait_for_turn)
+
+
+@bp.post("/turn/rest")
+@twilio_signed
+def rest():
+    """The continuation: the rest of a reply whose first sentence was just spoken."""
+    return _when_stored(calls.rest_of_turn)
+
+
+def _when_stored(answer_of):
     event = _event()
     if event.index is None:
         raise BadRequest("n is required")
-    answer = calls.wait_for_turn(_services(), event, current_app.config["WAIT_FOR_REPLY_SECONDS"])
+    answer = answer_of(_services(), event, current_app.config["WAIT_FOR_REPLY_SECONDS"])
     if answer is None:
         # Ask again under the next turn number, so a late answer to this one
         # cannot be mistaken for the answer to what the caller says next.

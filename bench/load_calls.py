@@ -98,24 +98,27 @@ def audio_seconds(data, content_type):
 
 class SimulatedCall:
     """One caller: the greeting, "skip" at the intake, then a question every `gap`
-    seconds until `until` (a time.monotonic() reading)."""
+    seconds, for `duration` seconds after the greeting."""
 
-    def __init__(self, base_url, token, number, ask, lines, gap, until):
+    def __init__(self, base_url, token, number, ask, lines, gap, duration):
         self.base_url = base_url.rstrip("/") + "/"
         self.validator = RequestValidator(token)
         self.call_sid = "CA" + f"{random.getrandbits(128):032x}"
         self.number = f"+1555{number:07d}"
-        self.ask, self.lines, self.gap, self.until = ask, lines, gap, until
+        self.ask, self.lines, self.gap, self.duration = ask, lines, gap, duration
         self.http = requests.Session()
         self.results = []
         self._first_ended = None  # when the first sentence of the current answer ended
 
     def run(self):
         try:
-            self._turn(urljoin(self.base_url, "voice"), {"CallStatus": "ringing"}, question=False)
+            greeting = self._turn(urljoin(self.base_url, "voice"), {"CallStatus": "ringing"},
+                                  question=False)
+            self.results.append(greeting)
+            until = time.monotonic() + self.duration
             index, question = 1, False
             line = "skip"
-            while time.monotonic() < self.until:
+            while time.monotonic() < until:
                 time.sleep(self.gap)
                 result = self._turn(urljoin(self.base_url, f"voice/turn?n={index}"),
                                     {"SpeechResult": line, "Confidence": "0.92"}, question)

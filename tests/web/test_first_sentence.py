@@ -128,3 +128,27 @@ def test_a_stream_failing_before_the_first_sentence_answers_from_the_kb(
     assert "protein" in heard.lower()
     turn = stored_turn(app, 2)
     assert turn.details["source"] == "grounded" and turn.details["llm_error"]
+
+
+def test_a_reply_replaced_after_its_first_sentence_continues_with_the_replacement(
+        streaming_call, openai_server):
+    app, twilio = streaming_call()
+    openai_server.reply_text = f"{FIRST} You have a torn meniscus, so rest it for a month."
+    openai_server.pause_after_words = 8
+    first = document(twilio.say(2, QUESTION))
+    assert words(first) == FIRST
+    openai_server.resume.set()
+    rest = words(document(twilio.post("/voice/turn/rest?n=2")))
+    assert "meniscus" not in rest and rest == stored_turn(app, 2).reply
+
+
+def test_a_first_sentence_later_than_the_filler_is_not_spoken_early(
+        streaming_call, openai_server):
+    app, twilio = streaming_call(SLOW_REPLY_SECONDS=0.2)
+    openai_server.pause_after_words = 3  # the first sentence cannot be complete yet
+    held = document(twilio.say(2, QUESTION))
+    assert held.find("Redirect").text == "/voice/turn/wait?n=2"  # the filler
+    openai_server.resume.set()
+    answer = document(twilio.post("/voice/turn/wait?n=2"))
+    assert words(answer.find("Gather")) == REPLY
+    assert "first_sentence_spoken" not in stored_turn(app, 2).details

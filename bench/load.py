@@ -127,8 +127,10 @@ def serving(argv, env, port, log_path, what):
             process.wait()
 
 
-def app_env(database, port, audio_dir, chroma_dir, **settings):
+def app_env(database, port, audio_dir, chroma_dir, tts=None, **settings):
     env = {key: value for key, value in os.environ.items() if not key.startswith(OWN_SETTINGS)}
+    if tts:
+        env["TTS_ENGINE"] = tts
     env.update(DATABASE_URL=database, PORT=str(port), TWILIO_AUTH_TOKEN=TOKEN,
                LOG_LEVEL="WARNING", AUDIO_DIR=str(audio_dir), CHROMA_PATH=str(chroma_dir),
                PYTHONPATH=str(ROOT), **{key: str(value) for key, value in settings.items()})
@@ -278,7 +280,7 @@ def gunicorn_floor(port):
             "--timeout", str(conf["timeout"]), "--bind", f"127.0.0.1:{port}"]
 
 
-def llm_peer(port, delay, tmp):
+def llm_peer(port, delay):
     argv = [sys.executable, "-m", "tests.peers.openai_server", "--port", str(port),
             "--mode", "paced", "--delay", str(delay), "--varied"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -323,6 +325,9 @@ def main():
     parser.add_argument("--no-warm", dest="warm", action="store_false",
                         help="skip the release step's speech warm")
     parser.add_argument("--skip-llm", action="store_true")
+    parser.add_argument("--tts", default=None,
+                        help="TTS_ENGINE for the app runs (default: the embedded default); "
+                             "'say' leaves our synthesis out of the figures")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     args.kb = ROOT / "kb"
@@ -336,7 +341,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="fv-load-") as tmp, \
             fresh_database(args.server) as database:
         chroma, warmed = Path(tmp, "chroma"), Path(tmp, "audio-release")
-        release(app_env(database, 0, warmed, chroma), args.warm)
+        release(app_env(database, 0, warmed, chroma, args.tts), args.warm)
         with psycopg2.connect(database) as connection, connection.cursor() as cursor:
             cursor.execute(FLOOR_TABLE)
 
@@ -350,14 +355,18 @@ def main():
         floor = run_server("floor", gunicorn_floor(port),
                            {**os.environ, "DATABASE_URL": database, "TWILIO_AUTH_TOKEN": TOKEN,
                             "PYTHONPATH": str(ROOT)}, port, levels, args, lines, tmp, 100_000)
-        port = free_port()
-        app = run_server("app (embedded defaults)", gunicorn_app(port),
-                         app_env(database, port, audio_dir("app"), chroma), port, levels, args,
-                         lines, tmp, 200_000, database)
+
+        def app_server(name, first_number, at_levels, **settings):
+            port = free_port()
+            env = app_env(database, port, audio_dir(first_number), chroma, args.tts, **settings)
+            return run_server(name, gunicorn_app(port), env, port, at_levels, args, lines, tmp,
+                              first_number, database)
+
+        app = app_server(f"app ({args.tts or 'embedded defaults'})", 200_000, levels)
         whole = first = []
         if not args.skip_llm:
             peer_port = free_port()
-            argv, env = llm_peer(peer_port, args.llm_delay, tmp)
+            argv, env = llm_peer(peer_port, args.llm_delay)
             peer_log = Path(tmp, "llm-peer.log")
             with open(peer_log, "ab") as log:
                 peer = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -366,14 +375,10 @@ def main():
                        "OPENAI_BASE_URL": f"http://127.0.0.1:{peer_port}/v1"}
                 print(f"LLM peer: every reply takes {args.llm_delay:g} s to write "
                       "(streamed: the first words after 0.2 s, the rest evenly until then)")
-                port = free_port()
-                whole = run_server("LLM, whole reply", gunicorn_app(port), app_env(
-                    database, port, audio_dir("whole"), chroma, **llm, OPENAI_STREAM="false"),
-                    port, llm_levels, args, lines, tmp, 300_000, database)
-                port = free_port()
-                first = run_server("LLM, first sentence first", gunicorn_app(port), app_env(
-                    database, port, audio_dir("first"), chroma, **llm, OPENAI_STREAM="true"),
-                    port, llm_levels, args, lines, tmp, 400_000, database)
+                whole = app_server("LLM, whole reply", 300_000, llm_levels, **llm,
+                                   OPENAI_STREAM="false")
+                first = app_server("LLM, first sentence first", 400_000, llm_levels, **llm,
+                                   OPENAI_STREAM="true")
             finally:
                 peer.terminate()
                 peer.wait(timeout=10)

@@ -9,7 +9,10 @@ Prints:
   - MP3 vs 8 kHz mu-law WAV for a typical reply: bytes, and time from text to
     URL on a cache miss (synthesis + encoding + store);
   - cache-hit overhead per turn, local folder and S3 (target: p50 <= 5 ms);
-  - the cache hit rate over a scripted ten-line call after `flask speech warm`.
+  - the cache hit rate over a scripted ten-line call after `flask speech warm`;
+  - the budget and the pool under concurrency (bench/speech_pool.py): turn
+    waits p50/p95 with and without the budget, one and two piper processes,
+    and piper's RSS.
 
     .venv/bin/python bench/speech.py            # about a minute
     .venv/bin/python bench/speech.py --quick
@@ -27,10 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from speech_pool import add_arguments, bench_pool  # noqa: E402  (bench/speech_pool.py)
 from stats import percentile  # noqa: E402  (bench/stats.py)
 
 from fitness_voice import speech  # noqa: E402
 from fitness_voice.speech.build import build_store  # noqa: E402
+from fitness_voice.speech.files import AudioKeys  # noqa: E402
 from fitness_voice.speech.formats import encode, read_wav  # noqa: E402
 from fitness_voice.speech.local_engine import (  # noqa: E402
     LocalEngine,
@@ -52,6 +57,7 @@ LONG = ("For building muscle, aim for three to four sets of eight to twelve reps
         "muscles actually grow.")
 TYPICAL = ("Good question. A simple start is three sets of ten bodyweight squats, "
            "resting a minute between sets, three times a week.")
+KEYS = AudioKeys("bench")
 CALL_LINES = [
     "hello",
     "how many sets and reps should I do to build muscle",
@@ -132,7 +138,7 @@ def bench_formats(args):
             encode_times.append(time.perf_counter() - started)
         with tempfile.TemporaryDirectory() as folder:
             engine.fmt = fmt
-            speaker = Speaker(engine, LocalStore(folder), fmt)
+            speaker = Speaker(engine, LocalStore(folder), fmt, KEYS)
             speaker.audio_url("Warm up the engine.")
             to_url = []
             for variant in variants(TYPICAL, args.repeat):
@@ -155,7 +161,7 @@ def bench_polly(args):
     print("== Polly code path, against the local Polly peer (tone audio; not AWS latency) ==")
     with PollyPeer(renderer="tone") as peer, tempfile.TemporaryDirectory() as folder:
         for fmt in ("mp3", "wav"):
-            config = {"TTS_ENGINE": "polly", "POLLY_ENDPOINT_URL": peer.url,
+            config = {"SECRET_KEY": "bench", "TTS_ENGINE": "polly", "POLLY_ENDPOINT_URL": peer.url,
                       "AUDIO_FORMAT": fmt, "AUDIO_DIR": os.path.join(folder, fmt)}
             speaker = speech.build_speaker(config, folder)
             speaker.audio_url("Warm up the connection.")
@@ -190,7 +196,7 @@ def bench_hits(args):
                                                 "S3_ENDPOINT_URL": s3.url}, folder),
         }
         for label, store in stores.items():
-            speaker = Speaker(Tone(), store, "mp3")
+            speaker = Speaker(Tone(), store, "mp3", KEYS)
             speaker.audio_url(TYPICAL)
             times = []
             for _ in range(args.hits):
@@ -198,7 +204,7 @@ def bench_hits(args):
                 speaker.audio_url(TYPICAL)
                 times.append(time.perf_counter() - started)
             figures[label] = (percentile(times, 0.5), percentile(times, 0.95))
-            first_hit = Speaker(Tone(), store, "mp3")  # a new process: one existence check
+            first_hit = Speaker(Tone(), store, "mp3", KEYS)  # a new process: one existence check
             started = time.perf_counter()
             first_hit.audio_url(TYPICAL)
             first = time.perf_counter() - started
@@ -268,9 +274,10 @@ def main():
     parser.add_argument("--hits", type=int, default=2000, help="calls per cache-hit figure")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-call", action="store_true", help="skip the scripted call")
+    add_arguments(parser)
     args = parser.parse_args()
     if args.quick:
-        args.repeat, args.hits = 2, 300
+        args.repeat, args.hits, args.callers, args.lines = 2, 300, 6, 2
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
     if piper_available():
         bench_local(args)
@@ -281,6 +288,8 @@ def main():
     bench_hits(args)
     if piper_available() and not args.skip_call:
         bench_call(args)
+    if piper_available():
+        bench_pool(args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ class CallerInfo:
     returning: bool = False
     # From the training log: today, last_workout, resumable, weekly_plan.
     training: dict = field(default_factory=dict)
+    # From outreach.store.summary: the check-in schedule, and the check-in this call is.
+    outreach: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -53,6 +55,15 @@ class CallState:
     offer_resume: dict | None = None
     # training (advice): the session offered after suggesting exercises, for one turn.
     offer_session: dict | None = None
+    # calls/records.py: what the call read of its caller on its first turn (name,
+    # profile, whether they called before, training summary), so later turns do not
+    # read it again; "training" is None once a turn wrote to the training log.
+    caller: dict | None = None
+    # calls/erasure.py: the caller said "forget me"; the rest of the call keeps no words.
+    erased: bool = False
+    # dialogue/outreach.py and dialogue/checkin.py: a scheduling or check-in question
+    # waiting for its answer, "that's not what I asked" counted, the keypad told.
+    outreach: dict | None = None
 
     # Written by older code and never read: accepted and dropped, so a writer not yet
     # updated keeps working.

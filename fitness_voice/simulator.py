@@ -3,7 +3,13 @@
 It posts the form fields Twilio posts, signed as Twilio signs them, and follows
 the TwiML it gets back: <Say> prints, <Play> fetches the audio and checks it is
 audio, <Pause> waits, <Gather> reads the caller's next line, <Redirect>
-follows, <Hangup> and <Dial> end the call, and the status callback closes it.
+follows, <Hangup> ends the call, and the status callback closes it. A script
+line "[1]" presses a key instead of speaking (the <Gather> must take dtmf).
+
+It also plays the other end of the calls the coach places (receive_call): a
+person answering, a voicemail, no answer or busy, with the answering-machine
+result posted as Twilio's async AMD posts it; a <Dial> to a person either rings
+unanswered or is answered (`dialled`); show_text prints a text the phone got.
 """
 
 import json
@@ -20,6 +26,7 @@ from twilio.request_validator import RequestValidator
 
 FALL_THROUGH = object()
 CONFIDENCE_PREFIX = re.compile(r"^\((0(?:\.\d+)?|1(?:\.0+)?)\)\s*")
+KEYPAD = re.compile(r"^\[([0-9*#])\]$")
 DEFAULT_CONFIDENCE = 0.92
 MAX_REQUESTS_PER_CALL = 500
 
@@ -86,8 +93,13 @@ class CallResult:
 
 class Phone:
     def __init__(self, base_url, auth_token, caller, from_number="+15555550100",
-                 to_number="+15555550199", skip_pauses=True, out=print, http=None):
+                 to_number="+15555550199", skip_pauses=True, out=print, http=None,
+                 direction="inbound", status_url=None, dialled=None):
         self.base_url = base_url.rstrip("/") + "/"
+        self.direction = direction  # "outbound-api" on a call the coach placed
+        self.status_url = status_url or urljoin(self.base_url, "voice/status")
+        # A <Dial>ed person: None ends the call at <Dial>; "answer" or "no-answer".
+        self.dialled = dialled
         self.validator = RequestValidator(auth_token)
         self.caller = caller
         self.from_number = from_number
@@ -97,18 +109,30 @@ class Phone:
         self.http = http or requests.Session()
 
     def call(self, call_sid=None):
+        self.begin(call_sid)
+        self.follow(urljoin(self.base_url, "voice"), {"CallStatus": "ringing"})
+        self.status_callback()
+        return self.result
+
+    def begin(self, call_sid=None):
         self.result = CallResult(call_sid or new_call_sid())
         self.started = time.monotonic()
         self.sequence = 0
-        url = urljoin(self.base_url, "voice")
-        params = {"CallStatus": "ringing"}
+        return self.result
+
+    def follow(self, url, params):
+        """Post to `url` and go where its TwiML leads, until the call ends."""
         for _ in range(MAX_REQUESTS_PER_CALL):
             next_step = self._post_and_follow(url, params)
             if next_step is None:
-                break
+                return
             url, params = next_step
-        self._status_callback()
-        return self.result
+
+    def run_twiml(self, text, doc_url):
+        """Carry out a TwiML document given outside a webhook (a live call's update)."""
+        next_step = self._run(ET.fromstring(text), doc_url)
+        if next_step is not None:
+            self.follow(*next_step)
 
     # -- requests -------------------------------------------------------
 
@@ -117,7 +141,7 @@ class Phone:
             "AccountSid": "AC" + "0" * 32, "CallSid": self.result.call_sid,
             "From": self.from_number, "To": self.to_number,
             "Caller": self.from_number, "Called": self.to_number,
-            "Direction": "inbound", "ApiVersion": "2010-04-01",
+            "Direction": self.direction, "ApiVersion": "2010-04-01",
             "CallStatus": "in-progress", "FromCountry": "US", "ToCountry": "US",
         }
 
@@ -142,11 +166,11 @@ class Phone:
             raise CallFailed(f"{url} answered invalid TwiML: {error}") from None
         return self._run(document, url)
 
-    def _status_callback(self):
-        elapsed = int(time.monotonic() - self.started) + 1
+    def status_callback(self, status="completed"):
+        elapsed = int(time.monotonic() - self.started) + 1 if status == "completed" else 0
         self.sequence += 1
-        self.post(urljoin(self.base_url, "voice/status"), {
-            "CallStatus": "completed", "CallDuration": str(elapsed),
+        self.post(self.status_url, {
+            "CallStatus": status, "CallDuration": str(elapsed),
             "CallbackSource": "call-progress-events", "SequenceNumber": str(self.sequence),
             "Timestamp": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()),
         })
@@ -163,6 +187,8 @@ class Phone:
                     return step
             elif verb.tag == "Redirect":
                 return urljoin(doc_url, verb.text.strip()), {}
+            elif verb.tag == "Dial" and self.dialled:
+                return self._dial(verb, doc_url)
             elif verb.tag in ("Hangup", "Dial", "Reject"):
                 self.result.ended_by = verb.tag.lower()
                 self.out(f"[{verb.tag.lower()}]")
@@ -207,6 +233,12 @@ class Phone:
             self.result.ended_by = "caller"
             self.out("[caller hangs up]")
             return None
+        key = KEYPAD.match(line.strip())
+        if key:
+            if "dtmf" not in gather.get("input", "speech").split():
+                raise CallFailed(f"a key was pressed, but <Gather input={gather.get('input')}>")
+            self.out(f"caller: (presses {key.group(1)})")
+            return action, {"Digits": key.group(1)}
         if line.strip():
             confidence = DEFAULT_CONFIDENCE
             match = CONFIDENCE_PREFIX.match(line)
@@ -218,6 +250,74 @@ class Phone:
         if gather.get("actionOnEmptyResult") == "true":
             return action, {}
         return FALL_THROUGH  # Twilio goes on with the verb after <Gather>
+
+
+    def _dial(self, dial, doc_url):
+        """Ring the <Number>: its whisper plays to the person who answers, then the
+        two talk; <Dial action> hears how it ended."""
+        number = dial.find("Number")
+        if number is None:
+            raise CallFailed("<Dial> without a <Number>")
+        self.out(f"[dialling {number.text.strip()}]")
+        if self.dialled == "answer" and number.get("url"):
+            leg = {"CallSid": new_call_sid(), "ParentCallSid": self.result.call_sid,
+                   "Direction": "outbound-dial", "To": number.text.strip()}
+            response, _ = self.post(urljoin(doc_url, number.get("url")), leg)
+            whisper = ET.fromstring(response.text)
+            for verb in whisper:
+                self.out(f"whisper to the person: {verb.text}")
+            self.out("[the caller and the person talk, then hang up]")
+        status = "completed" if self.dialled == "answer" else "no-answer"
+        action = urljoin(doc_url, dial.get("action", doc_url))
+        return action, {"DialCallStatus": status,
+                        "DialCallDuration": "60" if status == "completed" else "0"}
+
+
+@dataclass
+class Callee:
+    """Who picks up a call the coach places: a "person" (saying `lines`), a
+    "voicemail", nobody ("no-answer"), or "busy"; `dialled` is for a hand-off."""
+
+    answers: str = "person"
+    lines: list = field(default_factory=list)
+    dialled: str | None = None
+
+
+def receive_call(call, callee, auth_token, updated_twiml=lambda: None, out=print):
+    """Play the phone a placed call rings. `call` holds the Calls-create parameters
+    (sid, To, From, Url, StatusCallback, AsyncAmdStatusCallback); `updated_twiml()`
+    gives TwiML the app sent to the live call through the REST API, if any."""
+    phone = Phone(call["Url"], auth_token, ScriptedCaller(list(callee.lines)),
+                  from_number=call["From"], to_number=call["To"], out=out,
+                  direction="outbound-api", status_url=call.get("StatusCallback"),
+                  dialled=callee.dialled)
+    phone.begin(call["sid"])
+    out(f"[the coach calls {call['To']}: {callee.answers}]")
+    if callee.answers in ("no-answer", "busy"):
+        phone.status_callback(callee.answers)
+        return phone.result
+    if callee.answers == "person":
+        _amd(phone, call, "human")
+        phone.follow(call["Url"], {"CallStatus": "in-progress"})
+    else:  # the greeting plays over the machine's; after its beep, AMD says so
+        phone.post(call["Url"], {"CallStatus": "in-progress"})
+        _amd(phone, call, "machine_end_beep")
+        twiml = updated_twiml()
+        if twiml:
+            phone.run_twiml(twiml, call["Url"])
+    phone.status_callback("completed")
+    return phone.result
+
+
+def _amd(phone, call, answered_by):
+    if call.get("AsyncAmdStatusCallback"):
+        phone.post(call["AsyncAmdStatusCallback"],
+                   {"AnsweredBy": answered_by, "MachineDetectionDuration": "2100"})
+
+
+def show_text(to_number, body, out=print):
+    """A text as the phone it was sent to would show it."""
+    out(f"[text to {to_number}] {body}")
 
 
 def serve_in_process(app):

@@ -39,13 +39,19 @@ _BACK_REFERENCE = re.compile(r"^(?:this|that|these|those|it|its|they|them|so|but
 _FILL_WORDS = 35
 
 
-def choose(sentences, max_words, max_sentences, steps=False, avoid=(), lead=False):
+def choose(sentences, max_words, max_sentences, steps=False, avoid=(), lead=False,
+           verdict=False):
     """The indexes of the best sentence, what it leans on, and the sentences that
     add to it, within the word budget, in their original order. Sentences in
     `avoid` (said just before) are not added for context. `lead` says the
-    section's heading asks the caller's question, so its opening is the answer."""
+    section's heading asks the caller's question, so its opening is the answer;
+    `verdict` says the opening is the yes or no a yes-or-no question wants."""
     anchor = max(sentences, key=lambda s: (s.score, -s.index))
     if anchor.score <= 0.3 and anchor.index != 0:
+        anchor = sentences[0]
+    if verdict and 0 not in avoid and anchor.index != 0 and \
+            anchor.words + sentences[0].words > max_words:
+        # The opening answers the question: when both do not fit, it is the one said.
         anchor = sentences[0]
     chosen = {anchor.index}
     words = anchor.words
@@ -58,7 +64,7 @@ def choose(sentences, max_words, max_sentences, steps=False, avoid=(), lead=Fals
         words += first.words
     opening = sentences[0]
     if 0 not in chosen and 0 not in avoid and words + opening.words <= max_words and (
-            opening.score >= 0.8 or anchor.score < 1.5 or steps or lead):
+            opening.score >= 0.8 or anchor.score < 1.5 or steps or lead or verdict):
         # Each section opens with its main point: say it first when it helps.
         chosen.add(0)
         words += opening.words

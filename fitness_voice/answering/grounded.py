@@ -27,7 +27,7 @@ from .grounded_position import PositionMixin, _title
 from .intents import intent_of, question_part
 from .numbers import with_digits, words_said
 from .plain_text import normalise, sentences_of
-from .question import QUANTITIES, kind_of
+from .question import QUANTITIES, fits, kind_of
 from .scoring import (
     best_passage,
     heading_answers,
@@ -136,7 +136,8 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
         avoid = {s.index for s in sentences
                  if normalise(s.text) in query.spoken or is_alarm(s.text)}
         chosen = choose(sentences, self.max_words, self.max_sentences, steps, avoid,
-                        lead=heading_answers(passage, query))
+                        lead=heading_answers(passage, query),
+                        verdict=_verdict_first(query, sentences))
         spoken = [sentences[i].text for i in chosen]
         used = [str(passage.id)]
         figured = self._computed(ctx, query, resolved, passage, sentences, chosen, candidates)
@@ -178,6 +179,12 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
                 own_terms(resolved.said)) & set(terms(" ".join(position["sentences"])))):
             add(position["file"])
         in_full = len(found)
+        if position and resolved.follow_up in _CONTINUING:
+            # "How many times a week?" with no topic of its own goes on from the passage
+            # the last answer came from, unless another fits it clearly better.
+            for n, (p, _sentences) in enumerate(found):
+                if str(p.id) == position.get("passage_id"):
+                    weights[n] = top * _CONTINUITY
         if found and getattr(found[0][0], "file", None):
             add(found[0][0].file)
         return found, weights, in_full
@@ -300,11 +307,22 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
         return LLMAnswer(text=text, source=self.source, passages_used=[str(passage.id)])
 
 
+# Follow-ups with no topic of their own, and how much more the last answer's
+# passage counts for them.
+_CONTINUING = ("bare", "reference")
+_CONTINUITY = 1.15
 # Below this retrieval similarity, the nearest passage is too far to offer.
 _NEAREST_FLOOR = 0.25
 # "a 40 year old", "for a 70 kilogram person": an example figure in the notes.
 _WORKED_EXAMPLE = re.compile(r"\b(?:a|an) \d+(?:\.\d+)? (?:year old|years old|kilogram|"
                              r"kilograms|kilo|kg|pound|pounds)\b")
+
+
+def _verdict_first(query, sentences):
+    """ "Can I still lift at sixty-eight?" wants the verdict the section opens with
+    ("Strength training is safe and valuable for most older adults") before the how."""
+    return query.kind == "ok" and bool(sentences) and fits("ok", sentences[0].text) and \
+        sentences[0].score > 0.3
 
 
 def _said(sentence, text):

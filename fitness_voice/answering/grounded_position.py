@@ -10,7 +10,7 @@ the reply said, the question and its topic.
 from .contract import LLMAnswer
 from .numbers import words_said
 from .plain_text import normalise
-from .question import fits
+from .question import fits, kind_of
 from .scoring import passage_sentences
 from .terms import stopwords, terms, words
 
@@ -86,7 +86,11 @@ class PositionMixin:
         return None
 
     def _reason(self, ctx, position, query, resolved):
-        """ "Why?": the reason sentence of the last answer's passage, not a repeat."""
+        """ "Why?": the section of the last answer's file that says why, or else the
+        reason sentence of the last answer's passage; never a repeat."""
+        section = self._why_section(position, query)
+        if section is not None:
+            return self._say_section(ctx, section, resolved)
         sentences = position["sentences"]
         spoken = set(position.get("spoken") or ())
         reasons = [i for i, text in enumerate(sentences)
@@ -108,6 +112,33 @@ class PositionMixin:
         position["reply"] = text
         position["question"] = resolved.question
         return LLMAnswer(text=text, source=self.source, passages_used=[position["passage_id"]])
+
+
+    def _why_section(self, position, query):
+        """A "Why ..." section of the last answer's file about what was asked ("Why
+        protein helps build muscle" for "how much protein ... why?"), not the one
+        just said."""
+        wanted = set(query.weights)
+        best = None
+        for passage in self._passages_of(position.get("file")):
+            heading = getattr(passage, "heading", "") or ""
+            if str(passage.id) == position.get("passage_id") or kind_of(heading) != "why":
+                continue
+            shared = len(wanted & set(terms(heading)))
+            if shared and (best is None or shared > best[0]):
+                best = (shared, passage)
+        return None if best is None else best[1]
+
+    def _say_section(self, ctx, passage, resolved):
+        found = passage_sentences(passage)
+        chosen = self._take(list(range(len(found))), [s.text for s in found])
+        text = " ".join(found[i].text for i in chosen)
+        ctx.state["grounded"] = {
+            "passage_id": str(passage.id), "file": getattr(passage, "file", None),
+            "sentences": [s.text for s in found], "spoken": chosen, "offered": False,
+            "reply": text, "question": resolved.question,
+            "topic": resolved.topic or _title(passage), "title": _title(passage)}
+        return LLMAnswer(text=text, source=self.source, passages_used=[str(passage.id)])
 
 
 def _title(passage):

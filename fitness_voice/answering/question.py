@@ -33,10 +33,26 @@ def kind_of(question):
     text = normalise(question)
     if not text:
         return None
-    for kind in _kinds(lang.active_language()):
-        if any(pattern.search(text) for pattern in kind.asks):
-            return kind.name
+    for said in (text, _after_statement(text)):
+        for kind in _kinds(lang.active_language()) if said else ():
+            if any(pattern.search(said) for pattern in kind.asks):
+                return kind.name
     return None
+
+
+# "I'm sixty eight, can I still lift": the question after what the caller says
+# about themselves begins at its first question word.
+_STATEMENT = re.compile(r"^(?:(?:so|and|well|um|uh|hi|hey|okay|ok) )*(?:i|i'm|im|i've|ive|"
+                        r"i'd|my|we|we're|me and|our)\b")
+_QUESTION_WORD = re.compile(r"(?<= )(?:is|are|can|could|should|do|does|will|would|am|"
+                            r"how|what|why|when)\b")
+
+
+def _after_statement(text):
+    if not _STATEMENT.match(text):
+        return None
+    found = _QUESTION_WORD.search(text)
+    return text[found.start():] if found else None
 
 
 def preferred(kind, question, text):

@@ -32,6 +32,8 @@ OWN, INHERITED, PROFILE = 1.0, 0.3, 0.5
 # Question kinds whose first word says what a heading answers ("how do I" and
 # "How to", "what is" and "What ... is"); "how long" and "How often" do not match.
 _FORM_KINDS = ("how_to", "what_is", "why", None)
+# A follow-up's candidates without any of its own words count this much less.
+_WITHOUT_OWN_WORDS = 0.6
 # Other sections of the best passage's file count this much less than retrieval's
 # own finds, unless their heading fits the question better.
 _SIBLING = 0.6
@@ -119,12 +121,15 @@ def best_passage(question, candidates, weights=None, retrieved=None):
     labels = [_label_score(passage, query, idf, form) for passage, _sentences in candidates]
     found = len(candidates) if retrieved is None else retrieved
     best_found = max(labels[:found], default=0.0)
+    missing = _missing_own_words(query, candidates)
     best = None
     for n, ((passage, sentences), weight) in enumerate(zip(candidates, weights, strict=True)):
         for sentence in sentences:
             sentence.score = _score(sentence, query, idf)
         if n >= found and labels[n] <= best_found + 0.5:
             weight *= _SIBLING
+        if n in missing:
+            weight *= _WITHOUT_OWN_WORDS
         score = weight * (1.0 + max(s.score for s in sentences) + labels[n])
         if best is None or score > best[0]:
             best = (score, passage, sentences)
@@ -133,6 +138,20 @@ def best_passage(question, candidates, weights=None, retrieved=None):
     steps = form == "how" and query.kind == "how_to" and \
         normalise(getattr(passage, "heading", "")).startswith("how to")
     return passage, sentences, steps
+
+
+def _missing_own_words(query, candidates):
+    """For a follow-up with words of its own ("what if I've got a fever too" after a
+    question about a cold), the candidates that have none of them, when another has:
+    the new words are what the follow-up asks about."""
+    inherits = any(weight == INHERITED for weight in query.weights.values())
+    own = query.own
+    if not inherits or not own:
+        return set()
+    missing = {n for n, (passage, sentences) in enumerate(candidates)
+               if not _mentions(_label_terms(passage), own)
+               and not any(_mentions(s.terms, own) for s in sentences)}
+    return missing if len(missing) < len(candidates) else set()
 
 
 def heading_answers(passage, query):
@@ -204,8 +223,10 @@ def _mentions(have, wanted):
 
 
 def _label_terms(passage):
-    return frozenset(terms(getattr(passage, "heading", ""))) | \
-        frozenset(terms(getattr(passage, "title", "")))
+    """What a passage is about, by its heading and title, without the words that say
+    what kind of question the heading answers ("How long to hold a stretch")."""
+    return frozenset(terms(_unframed(getattr(passage, "heading", "")))) | \
+        frozenset(terms(_unframed(getattr(passage, "title", ""))))
 
 
 def _label_score(passage, query, idf, form):

@@ -15,6 +15,10 @@ class CallEvent:
     index: int | None = None
     status: str | None = None
     duration_seconds: int | None = None
+    # Twilio's I-Twilio-Idempotency-Token: the same on every retry of one request.
+    idempotency_token: str | None = None
+    # calls/outage.py: when the database went away for a turn that is posted again.
+    held_since: float | None = None
 
 
 @dataclass
@@ -35,3 +39,40 @@ class Answer:
     parts: list  # Spoken and Silence, in order
     end_call: bool
     next_index: int
+    # Besides speaking: "handoff" puts the caller through to a person (<Dial>).
+    action: str | None = None
+
+
+# What a turn request gets instead of an Answer.
+
+@dataclass
+class Pending:
+    """Another copy of this request claimed turn `index`; its answer is coming."""
+
+    index: int
+
+
+@dataclass
+class Held:
+    """The answer to turn `index` is still being worked out: a filler, then wait."""
+
+    index: int
+
+
+@dataclass
+class AskAgain:
+    """The answer did not come in time (or was overtaken): ask again as turn `index`."""
+
+    index: int
+
+
+@dataclass
+class Busy:
+    """Too many turns are being worked out: the caller is asked to say turn `index` again."""
+
+    index: int
+
+
+@dataclass
+class Ended:
+    """The call has ended: nobody is listening for an answer."""

@@ -5,17 +5,20 @@ whichever comes first: the whole answer (answered as usual), the reply's first
 sentence (the dialogue offers it once it is complete and checked: the request
 renders it and the caller hears it, then Twilio follows a <Redirect> to the
 continuation, `rest_of_turn`, which answers the rest of the stored turn inside
-the next <Gather>), or `hold_after` seconds (None: the caller hears the filler).
+the next <Gather>), or `hold_after` seconds (Held: the caller hears the filler).
 
 Twilio fetches every <Play> of a document before it plays the first, so the rest
 is one clip after a <Redirect>, not a second <Play> in the same document.
 """
 
 import threading
+import time
 from dataclasses import dataclass
 
-from .hold import in_background, wait_for_stored_turn
-from .turns import audio_part, replay, take_turn
+from . import journal
+from .events import Busy, Held, Pending
+from .hold import take_turn_in_context, turn_pool, wait_for_turn
+from .turns import audio_part, number_the_turn
 
 
 @dataclass
@@ -36,13 +39,14 @@ class FirstWords:
     def __init__(self):
         self._changed = threading.Condition()
         self.sentence = None
+        self.caller_id = None
         self._closed = False
 
-    def offer(self, sentence):
+    def offer(self, sentence, caller_id):
         with self._changed:
             if self._closed or self.sentence is not None:
                 return False
-            self.sentence = sentence
+            self.sentence, self.caller_id = sentence, caller_id
             self._changed.notify_all()
             return True
 
@@ -58,21 +62,32 @@ class FirstWords:
             return self.sentence
 
 
-def take_turn_first_sentence_first(app, services, event, hold_after):
-    """The whole Answer, a FirstPart, or None when neither came in `hold_after` s."""
+def take_turn_first_sentence_first(app, services, event, rules):
+    """The whole Answer, a FirstPart, or Held / Busy / AskAgain / Ended as a held turn.
+
+    With no `rules.hold_after` the request waits for the answer or its first sentence."""
+    number_the_turn(event)
+    started = time.monotonic()
     words = FirstWords()
-    future = in_background(app, lambda: take_turn(services, event, first_words=words.offer))
+    future = turn_pool(rules).submit((event.call_sid, event.index),
+                                 lambda: take_turn_in_context(app, services, event, words.offer))
+    if future is None:
+        return Busy(event.index)
     future.add_done_callback(words.turn_finished)
-    sentence = words.take(hold_after or None, future.done)
+    sentence = words.take(rules.hold_after or None, future.done)
     if future.done():
-        return future.result()
+        outcome = future.result()
+        if isinstance(outcome, Pending):  # another copy is answering: wait for its answer
+            left = max(0.0, (rules.hold_after or rules.deadline) - (time.monotonic() - started))
+            return wait_for_turn(services, event, left) or Held(event.index)
+        return outcome
     if sentence is None:
-        return None
-    return FirstPart([audio_part(services, sentence)], event.index)
+        journal.held(event.call_sid, event.index, "filler")
+        return Held(event.index)
+    return FirstPart([audio_part(services, sentence, words.caller_id)], event.index)
 
 
 def rest_of_turn(services, event, timeout):
     """What follows the first sentence of turn `event.index`, once it is stored,
     as an Answer that listens again; None after `timeout`."""
-    stored = wait_for_stored_turn(event, timeout)
-    return None if stored is None else replay(services, stored, after_first_sentence=True)
+    return wait_for_turn(services, event, timeout, after_first_sentence=True)

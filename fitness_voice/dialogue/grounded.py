@@ -63,11 +63,19 @@ def _answer(providers, turn, text, first=None):
         caution = providers.workouts.caution(profile.get("injuries"),
                                              [p.file for p in found.passages[:1]])
         if caution and found.relevant:
-            said = f"{said} {caution}"
+            said = cautioned(said, caution)
     return Reply(said, kind="answer", profile_updates=updates, timings=timings, details={
         "source": answer.source, "usage": answer.usage,
         "passages": answer.passages_used, "relevant": found.relevant,
         **({"llm_error": answer.error} if answer.error else {})})
+
+
+def cautioned(said, caution):
+    """The answer with the injury caution after it, still at most three sentences: the
+    answer's last sentences (its "want to hear more?" first) make room."""
+    sentences = split_sentences(said)
+    room = max(1, MAX_SENTENCES - len(split_sentences(caution)))
+    return " ".join([*sentences[:room], caution])
 
 
 def _checked(answer):

@@ -102,7 +102,7 @@ LABELS = ("start_workout", "weekly_plan", "todays_workout", "last_time", "about_
           "forget_me", "repeat", "slower", "goodbye", "small_talk", "thanks", "help",
           "off_topic", "complaint", "question")
 ANSWER = "question"
-MIN_EXAMPLES, MAX_EXAMPLES = 10, 30
+MIN_EXAMPLES, MAX_EXAMPLES = 10, 40
 # Labels whose reply costs more when wrong (ending the call, starting a workout)
 # need a closer match than the classifier's minimum.
 STRICTER = {"goodbye": 0.7, "start_workout": 0.7, "forget_me": 0.7, "off_topic": 0.65}
@@ -140,11 +140,12 @@ def is_goodbye(text):
 
 
 def is_yes(text):
-    """A short yes to the coach's own question ("yes", "yeah, go ahead"), not a new question."""
+    """A short yes to the coach's own question ("yes", "yeah, go ahead"), not a new
+    question, and not a goodbye that starts with "okay" ("okay thanks, bye")."""
     said = words(text)
     rest = said.split(" ", 1)[1] if " " in said else ""
     return vocab.is_yes(text) and len(said.split()) <= MAX_ANSWER_WORDS and \
-        not is_question(rest)
+        not is_question(rest) and not is_goodbye(text)
 
 
 def is_no(text):

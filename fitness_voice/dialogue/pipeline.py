@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from .. import lang, safety
 from ..contract import Reply
 from . import grounded, stages
+from .checkin import telling_keypad
 from .greeting import hello, welcome_back
 from .intents import SAFETY_EXAMPLES
+from .outreach import outreach_request
 
 
 @dataclass(frozen=True)
@@ -37,19 +39,21 @@ class Stage:
 
 STAGES = (
     Stage("safety", stages.safety_check),
+    # Check-in calls, texts and a person to talk to (dialogue/outreach.py).
+    Stage("outreach", outreach_request),
     Stage("workout-command", stages.workout_command),
     Stage("forget-confirmation", stages.forget_confirmation),
-    Stage("resume-offer", stages.resume_offer),
+    Stage("resume-offer", telling_keypad(stages.resume_offer)),
     Stage("rename-confirmation", stages.rename_confirmation),
     Stage("more-offer", stages.more_offer),
     Stage("intake", stages.intake),
     Stage("memory-command", stages.memory_command),
     Stage("goodbye", stages.goodbye, remembered=False),
     Stage("repeat", stages.repeat),
-    Stage("training-talk", stages.training_talk),
+    Stage("training-talk", telling_keypad(stages.training_talk)),
     Stage("small-talk", stages.small_talk),
     Stage("caller-facts", stages.caller_facts),
-    Stage("routed-by-meaning", stages.routed_by_meaning),
+    Stage("routed-by-meaning", telling_keypad(stages.routed_by_meaning)),
     Stage("grounded-answer", grounded.grounded_answer),
 )
 URGENT = (safety.Category.RED_FLAG, safety.Category.CRISIS)

@@ -14,8 +14,10 @@
 """
 
 import threading
+from pathlib import Path
 
 from .. import lang
+from . import examples
 from .chroma import embedded_chroma_opened
 from .cli import kb_cli
 from .index import DEFAULT_COLLECTION, DEFAULT_MIN_SCORE, KnowledgeBase
@@ -44,6 +46,7 @@ def init_app(app):
     with _instances_lock:
         knowledge = _instances.setdefault(repr(fresh) + f" {fresh.min_score}", fresh)
     app.extensions["knowledge"] = knowledge
+    examples.keep_vectors_in(Path(app.instance_path) / "vectors")
     query_repair(lang.active_language())  # a broken vocabulary stops the app here, not mid-call
     app.cli.add_command(kb_cli)
     knowledge.embedder  # noqa: B018 - loads the process-wide model

@@ -1,25 +1,47 @@
-"""`flask kb ingest` and `flask kb search`: the knowledge base from the command line."""
+"""`fitness-voice kb ingest` and `kb search` (also `flask --app wsgi kb ...`): the
+knowledge base from the command line.
+
+Under `fitness-voice` these build the index and the embedder from the settings and
+nothing else (no app, no coach); under `flask` they use the app's knowledge base.
+"""
 
 import time
 
 import click
-from flask import current_app
-from flask.cli import AppGroup
+from flask import Flask
+from flask.cli import ScriptInfo
 
 from .passages import KnowledgeError
 from .query import normalize_query
 
-kb_cli = AppGroup("kb", help="The knowledge base: ingest kb/ into Chroma, search it.")
+# Set by the `fitness-voice` command group: build from the settings, not the app.
+LIGHT = "fitness_voice.light"
+
+kb_cli = click.Group("kb", help="The knowledge base: ingest kb/ into Chroma, search it.")
 
 
 def _knowledge():
-    knowledge = current_app.extensions.get("knowledge")
+    ctx = click.get_current_context()
+    if ctx.meta.get(LIGHT):
+        return _from_settings()
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    knowledge = app.extensions.get("knowledge")
     if knowledge is None:
         # The package imports this module to register the commands; import it back late.
         from . import init_app
 
-        knowledge = init_app(current_app)
+        with app.app_context():
+            knowledge = init_app(app)
     return knowledge
+
+
+def _from_settings():
+    from .. import config as settings
+    from .index import KnowledgeBase
+
+    # The instance folder the app would use (Flask finds it from the package's place).
+    instance_path = Flask("fitness_voice", instance_relative_config=True).instance_path
+    return KnowledgeBase.from_config(settings.from_environment(), instance_path)
 
 
 @kb_cli.command("ingest")

@@ -8,12 +8,18 @@ routing and for the semantic safety check; the labelled phrases are data in
 ``lang/<code>/``.
 
 Example vectors are computed once per process for a given embedder and example
-set, so building many apps (tests, workers) does not embed them again.
+set, so building many apps (tests, workers) does not embed them again; with a
+folder set (:func:`keep_vectors_in`, the app's instance folder) they are also kept
+on disk, so a process start reads them instead of embedding a thousand phrases.
 """
 
+import hashlib
+import os
+import tempfile
 import threading
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -24,6 +30,13 @@ _vectors = weakref.WeakKeyDictionary()
 _recent = weakref.WeakKeyDictionary()
 RECENT_LINES = 32
 _lock = threading.Lock()
+_folder = None  # where example vectors are kept across processes (None: memory only)
+
+
+def keep_vectors_in(folder):
+    """Keep example vectors in `folder` (None: in memory only)."""
+    global _folder
+    _folder = Path(folder) if folder else None
 
 
 @dataclass(frozen=True)
@@ -78,10 +91,45 @@ def _example_vectors(embed, phrases):
     with _lock:
         matrix = _vectors.get(owner, {}).get(phrases)
     if matrix is None:
+        matrix = _read_kept(owner, phrases)
+    if matrix is None:
         matrix = np.asarray(embed(list(phrases)), dtype=np.float32)
+        _keep(owner, phrases, matrix)
         with _lock:
             _vectors.setdefault(owner, {})[phrases] = matrix
     return matrix
+
+
+def _kept_path(owner, phrases):
+    name = getattr(owner, "name", None)
+    if _folder is None or not name:
+        return None
+    # The embedder's class as well as its name: a test's stand-in never shares its file.
+    key = "\n".join((type(owner).__module__, type(owner).__qualname__, name, *phrases))
+    return _folder / f"examples-{hashlib.sha256(key.encode()).hexdigest()[:32]}.npy"
+
+
+def _read_kept(owner, phrases):
+    path = _kept_path(owner, phrases)
+    try:
+        matrix = np.load(path, allow_pickle=False) if path else None
+    except (OSError, ValueError):
+        return None
+    return matrix if matrix is not None and matrix.shape[0] == len(phrases) else None
+
+
+def _keep(owner, phrases, matrix):
+    path = _kept_path(owner, phrases)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, matrix, allow_pickle=False)
+        os.replace(temporary, path)  # a reader sees the whole file or none
+    except OSError:
+        pass  # a read-only folder: the vectors stay in memory
 
 
 def _line_vector(embed, text):

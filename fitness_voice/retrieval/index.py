@@ -20,7 +20,7 @@ from . import embeddings as embedding_providers
 from .kb import read_kb
 from .passages import KnowledgeError, Passage, SearchResult
 from .query import normalize_query
-from .sync import FileLock, Stamp, apply_changes, fingerprint, sync_in_child
+from .sync import FileLock, Stamp, apply_changes, fingerprint, refuse_empty, sync_in_child
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +180,8 @@ class KnowledgeBase:
         """
         started = time.perf_counter()
         entries = read_kb(self.kb_path)
+        if not rebuild:
+            refuse_empty(entries, self.kb_path)
         stamp = self._stamp()
         with self._lock, self._sync_lock():
             stamp.write(None)
@@ -208,6 +210,7 @@ class KnowledgeBase:
         last synced with exactly this kb/ (its stamp says so) is left alone.
         """
         entries = read_kb(self.kb_path)
+        refuse_empty(entries, self.kb_path)
         if self._stamp().read() == self._fingerprint(entries):
             self.last_sync = {"added": 0, "updated": 0, "removed": 0,
                               "unchanged": len(entries)}

@@ -30,6 +30,10 @@ def apply_changes(collection, entries, embed, batch_size):
     """
     stored = collection.get(include=["metadatas"])
     existing = dict(zip(stored["ids"], stored["metadatas"] or [], strict=True))
+    if existing and not entries:
+        # Only a rebuild (which drops the collection first) may leave an index empty.
+        raise KnowledgeError("kb/ has no passages: refusing to remove every passage "
+                             "from the index (`kb ingest --rebuild` empties it on purpose)")
     wanted = {entry.id: entry for entry in entries}
     if len(wanted) != len(entries):
         raise KnowledgeError("two passages of kb/ have the same id")
@@ -67,6 +71,15 @@ def apply_changes(collection, entries, embed, batch_size):
         metadatas = [_with_removed(existing[e.id], e.metadata) for e in part]
         collection.update(ids=[e.id for e in part], metadatas=metadatas)
     return counts
+
+
+def refuse_empty(entries, kb_path):
+    """An empty kb/ is a mistake (a wrong KB_PATH, a checkout without it), not a wish to
+    empty the index: a server shared by every dyno would be emptied for all of them."""
+    if not entries:
+        raise KnowledgeError(
+            f"KB_PATH {kb_path} holds no passages: refusing an empty knowledge base; "
+            "fix KB_PATH, or run `fitness-voice kb ingest --rebuild` to empty the index")
 
 
 def fingerprint(entries, *identity):

@@ -19,8 +19,8 @@ class NotAudio(SpeechError):
 class SpeechEngine(Protocol):
     """Speakable text in, audio file bytes in one format out.
 
-    An engine may also have `close()`, and a `worker` with `start()` that the
-    speaker calls to load the voice before the first reply."""
+    An engine may also have `close()`, and `start()`, which the speaker calls
+    to load the voice before the first reply."""
 
     name: str  # engine and voice are part of the cache key: audio is never
     voice: str  # reused across them
@@ -35,6 +35,7 @@ class AudioStore(Protocol):
     """Where rendered audio is kept, by file name, and the URL Twilio plays."""
 
     name: str
+    trust_seconds: float  # how long the speaker may take a stored name as still there
 
     def exists(self, name: str) -> bool:
         """Tell whether `name` is stored (a whole file, not an empty one)."""
@@ -44,3 +45,6 @@ class AudioStore(Protocol):
 
     def url(self, name: str) -> str:
         """Return the URL of `name`, absolute or relative to the webhook's URL."""
+
+    def delete_folder(self, folder: str) -> int:
+        """Delete one caller's folder (files.AudioKeys.folder); return how many files went."""

@@ -1,10 +1,12 @@
-"""`flask speech warm` and `flask speech say`, added to the app by init_app."""
+"""`flask speech warm`, `say` and `lifecycle`, added to the app by init_app."""
 
 import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+
+from .base import SpeechError
 
 speech_cli = AppGroup("speech", help="Speech synthesis and the audio cache.")
 
@@ -32,10 +34,33 @@ def warm_command(strict):
 @speech_cli.command("say")
 @click.argument("text")
 def say_command(text):
-    """Render TEXT and print its audio URL (or why there is none)."""
+    """Render TEXT (however long it takes) and print its audio URL, or why there is none."""
     speaker = current_app.extensions["fitness_voice"].speaker
-    url = speaker.audio_url(text)
-    click.echo(url if url else "no audio: Twilio would <Say> it (see the log)")
+    if speaker.engine_name == "say":
+        click.echo("no audio: TTS_ENGINE=say, Twilio would <Say> it")
+        return
+    try:
+        url, _ = speaker.render(text)
+    except Exception as error:
+        click.echo(f"no audio: Twilio would <Say> it ({type(error).__name__}: {error})")
+        return
+    click.echo(url or "no audio: nothing to say")
+
+
+@speech_cli.command("lifecycle")
+def lifecycle_command():
+    """Make S3 expire cached audio AUDIO_EXPIRY_DAYS after it was written."""
+    store = getattr(current_app.extensions["fitness_voice"].speaker, "store", None)
+    if getattr(store, "name", None) != "s3":
+        click.echo("no S3 audio store: nothing to do (the local folder is bounded by "
+                   "AUDIO_MAX_BYTES / AUDIO_MAX_FILES)")
+        return
+    try:
+        rule = store.apply_lifecycle()
+    except (SpeechError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"s3://{store.bucket}/{store.prefix}*: objects expire "
+               f"{rule['Expiration']['Days']} days after they are written")
 
 
 def init_app(app):

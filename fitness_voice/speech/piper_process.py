@@ -28,11 +28,19 @@ class PiperWorker:
 
     Loading the voice takes longer than speaking a sentence, so the process is
     started once (lazily, per OS process: a gunicorn worker forked from a
-    parent that had one starts its own) and reused. A crash or a timeout kills
-    it; the next call starts a new one, unless starting failed moments ago."""
+    parent that had one starts its own) and reused. It is restarted only when
+    really dead: it exited, or gave no answer within `timeout` seconds plus
+    SECONDS_PER_CHARACTER of the line, counted from when the line was written
+    to it (the caller's own wait is bounded by the speaker's budget, not by
+    this). After a failure it is not started again for a while, doubling from
+    RETRY_FIRST to RETRY_AFTER, so a sick engine is never restarted in a storm."""
 
+    RETRY_FIRST = 1.0
     RETRY_AFTER = 30.0
-    START_ALLOWANCE = 4.0  # seconds to load the voice (about 0.6 s here), on top of the timeout
+    # Seconds to load the voice (about 0.6 s on an idle machine, several on a busy
+    # one), on top of the timeout, for a process's first line.
+    START_ALLOWANCE = 15.0
+    SECONDS_PER_CHARACTER = 0.02  # a long reply on a busy machine is slow, not dead
 
     def __init__(self, model, config, timeout=5.0, sentence_silence=0.3, python=None):
         self.model = str(model)
@@ -47,26 +55,34 @@ class PiperWorker:
         self._outdir = None
         self._finalizer = None
         self._broken_until = 0.0
+        self._retry = self.RETRY_FIRST
+        self._answered = False  # whether this process has spoken a line yet
         self.starts = 0
 
     def synthesize(self, text):
         """Return WAV bytes for one line of text."""
         line = " ".join(text.split())
         with self._lock:
-            fresh = self._ensure_running()
+            self._ensure_running()
+            # Until it has answered once, the process may still be loading the voice
+            # (started by start(), or just now).
+            limit = (self.timeout + len(line) * self.SECONDS_PER_CHARACTER
+                     + (0 if self._answered else self.START_ALLOWANCE))
             try:
                 self._proc.stdin.write(line + "\n")
                 self._proc.stdin.flush()
-                path = self._await_output(self.timeout + (self.START_ALLOWANCE if fresh else 0),
-                                          fresh)
+                path = self._await_output(limit)
                 data = path.read_bytes()
                 path.unlink()
-                return data
             except (OSError, ValueError, SpeechError) as error:
                 self._stop(kill=True)
+                self._back_off()
                 if isinstance(error, SpeechError):
                     raise
                 raise SpeechError(f"local speech engine failed: {error}") from error
+            self._retry = self.RETRY_FIRST
+            self._answered = True
+            return data
 
     def start(self):
         """Start the process now rather than on the first reply."""
@@ -79,7 +95,7 @@ class PiperWorker:
 
     def _ensure_running(self):
         if self._proc is not None and self._pid == os.getpid() and self._proc.poll() is None:
-            return False
+            return
         if self._pid != os.getpid():
             self._proc = None  # inherited across fork: the parent's, not ours to stop
             self._finalizer = None
@@ -101,19 +117,23 @@ class PiperWorker:
                 env=_worker_environment(),
             )
         except OSError as error:
-            self._broken_until = time.monotonic() + self.RETRY_AFTER
+            self._back_off()
             raise SpeechError(f"cannot start the local speech engine: {error}") from error
         lines = queue.Queue()
         pump = threading.Thread(target=_pump, args=(proc.stderr, lines), daemon=True,
                                 name="piper-stderr")
         pump.start()
         self._proc, self._pid, self._lines = proc, os.getpid(), lines
+        self._answered = False
         self._finalizer = weakref.finalize(self, _terminate, proc, self._outdir, pump,
                                            os.getpid())
         self.starts += 1
-        return True
 
-    def _await_output(self, timeout, fresh):
+    def _back_off(self):
+        self._broken_until = time.monotonic() + self._retry
+        self._retry = min(self._retry * 2, self.RETRY_AFTER)
+
+    def _await_output(self, timeout):
         deadline = time.monotonic() + timeout
         tail = deque(maxlen=5)
         while True:
@@ -123,8 +143,6 @@ class PiperWorker:
             except queue.Empty:
                 raise SpeechError(f"local speech engine timed out after {timeout:.1f} s") from None
             if line is None:
-                if fresh:  # it could not even start: do not try again on every turn
-                    self._broken_until = time.monotonic() + self.RETRY_AFTER
                 raise SpeechError("local speech engine exited: " + " | ".join(tail))
             match = WROTE.search(line)
             if match:

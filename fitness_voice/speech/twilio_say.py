@@ -8,11 +8,20 @@ class TwilioSay:
 
     engine_name = "say"
 
-    def audio_url(self, text):
+    def audio_url(self, text, caller=None):
         return None
+
+    def audio_urls(self, texts, caller=None):
+        return [None] * len(texts)
+
+    def share(self, phrases):
+        pass
 
     def warm(self, phrases):
         return WarmResult()
+
+    def delete_caller_audio(self, caller_key):
+        return 0  # nothing was ever stored
 
     def prepare(self):
         pass

@@ -12,7 +12,7 @@ from . import planner
 from . import state as call_state
 from .choosing import choose, suits_position, variations, with_any_kit
 from .commands import NO
-from .questions import asks_about_kit, named_among, read_question
+from .questions import asks_about_kit, asks_dose, asks_rounds, named_among, read_question
 from .requests import as_list, parse_request
 from .suggestions import compose, spoken_name
 
@@ -86,6 +86,9 @@ class Offers:
                                   cues=" ".join(as_list(exercise.get("cues"))[:2]))
         elif asks_about_kit(text):
             said = self._kit_answer(picks)
+        elif asks_dose(text):
+            said = self._dose_answer(named_among(text, picks) or picks,
+                                     rounds=asks_rounds(text))
         elif command in ("harder", "easier"):
             direction = "harder" if command == "harder" else "easier"
             found = variations(named_among(text, picks) or picks, self.by_slug,
@@ -102,6 +105,32 @@ class Offers:
         said = said[:1].upper() + said[1:]
         return Reply(for_speech(f"{said} {self.lines[offer_line]}"),
                      kind="exercise-choice-follow-up", details={"exercises": offer["chosen"]})
+
+    def _dose_answer(self, picks, rounds=False):
+        """ "Do three sets of twelve glute bridges and ...": each move's sets and reps
+        (or seconds) from the library; asked for rounds, the moves as one circuit."""
+        if rounds:
+            count = max(ex.get("default_sets") or 1 for ex in picks)
+            moves = [self.lines.say("round_move", amount=ex.get("default_reps") or self.lines.say(
+                "round_seconds", seconds=ex.get("default_seconds") or 30),
+                moves=spoken_name(ex)) for ex in picks]
+            return self.lines.say("dose_rounds", rounds=count, moves=self.lines.listed(moves))
+        doses = []
+        for ex in picks:
+            side = self.lines["dose_each_side"] if ex.get("per_side") else ""
+            sets, reps = ex.get("default_sets") or 1, ex.get("default_reps")
+            seconds = ex.get("default_seconds") or 30
+            if reps:
+                dose = self.lines.say("dose_reps", sets=sets, reps=reps,
+                                      moves=spoken_name(ex), side=side)
+            elif sets > 1:
+                dose = self.lines.say("dose_seconds", sets=sets, seconds=seconds,
+                                      moves=spoken_name(ex), side=side)
+            else:
+                dose = self.lines.say("dose_once", seconds=seconds, moves=spoken_name(ex),
+                                      side=side)
+            doses.append(dose)
+        return self.lines.say("dose", doses=self.lines.listed(doses))
 
     def _kit_answer(self, picks):
         free = [ex for ex in picks if not as_list(ex.get("equipment"))]

@@ -24,6 +24,7 @@ TARGETS = {
     "hamstrings": ("lower body", frozenset({"hamstrings"})),
     "quadriceps": ("lower body", frozenset({"quadriceps"})),
     "calves": ("lower body", frozenset({"calves"})),
+    "hips": ("lower body", frozenset({"hip flexors", "glutes", "adductors"})),
     "core": ("core", frozenset({"core"})),
     "obliques": ("core", frozenset({"obliques"})),
     "lower back": ("core", frozenset({"lower back"})),
@@ -56,6 +57,8 @@ class AdviceWords:
     instead: re.Pattern
     needs_target: re.Pattern
     at_home: re.Pattern
+    dose: re.Pattern
+    rounds: re.Pattern
     targets: tuple  # ((name, pattern), ...)
     activities: tuple  # ((target name, pattern), ...): what a warm-up or stretch is for
     positions: tuple
@@ -75,6 +78,7 @@ def _words(language):
         not_asks_without_kind=listed("not_asks_without_kind"), context=listed("context"),
         exercise_names=data.pattern("exercise_names"), instead=listed("instead"),
         needs_target=data.pattern("needs_target"), at_home=listed("at_home"),
+        dose=listed("dose"), rounds=listed("rounds"),
         targets=tuple((name, data.pattern(f"targets.{name}"))
                       for name in data.names("targets", TARGETS)),
         activities=tuple((name, data.pattern(f"activities.{name}"))
@@ -273,4 +277,15 @@ _LOAD_WORDS = {"dumbbell", "dumbbells", "kettlebell", "barbell", "band", "resist
 
 def asks_about_kit(text):
     return words().at_home.search(normalize_text(text)) is not None
+
+
+def asks_dose(text):
+    """ "How many should I do", "how many sets", "how long do I hold them": the sets,
+    reps or seconds of the moves just suggested."""
+    return words().dose.search(normalize_text(text)) is not None
+
+
+def asks_rounds(text):
+    """ "How many rounds": the moves as one circuit, done round after round."""
+    return words().rounds.search(normalize_text(text)) is not None
 

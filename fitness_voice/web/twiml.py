@@ -29,7 +29,9 @@ class GatherSettings:
 
     def attributes(self):
         attributes = {
-            "input": "speech",
+            # The keypad too: one key is a whole answer (see outreach.requests.keypad_words).
+            "input": "dtmf speech",
+            "num_digits": 1,
             "method": "POST",
             "timeout": self.timeout,
             "speech_timeout": self.speech_timeout,
@@ -83,6 +85,34 @@ def hang_up(parts, voice):
     response = VoiceResponse()
     _speak(response, parts, voice)
     response.hangup()
+    return response
+
+
+def transfer(parts, dial, voice):
+    """Say `parts`, then put the caller through to a person; `dial.action` hears how
+    the dialled leg ended (DialCallStatus), and `dial.whisper_url` is what the
+    person hears before they are connected."""
+    response = VoiceResponse()
+    _speak(response, parts, voice)
+    with response.dial(action=dial.action, method="POST", timeout=dial.timeout,
+                       **({"caller_id": dial.caller_id} if dial.caller_id else {})) as nested:
+        nested.number(dial.number, url=dial.whisper_url, method="POST")
+    return response
+
+
+@dataclass
+class Dial:
+    number: str
+    action: str
+    whisper_url: str
+    timeout: int
+    caller_id: str | None = None
+
+
+def announce(parts, voice):
+    """Say `parts` and nothing else (a whisper before a <Dial> connects)."""
+    response = VoiceResponse()
+    _speak(response, parts, voice)
     return response
 
 

@@ -190,6 +190,42 @@ def test_why_after_the_reason_was_said_says_just_the_reason(coach):
         "between sessions."
 
 
+def test_why_reads_the_why_section_of_the_last_answers_file():
+    day = Passage("muscle.md#0", "Aim for 1.6 grams of protein per kilogram a day. Spread it "
+                  "over your meals.", "Protein", "How much protein a day", "muscle.md",
+                  score=0.7)
+    why = Passage("muscle.md#1", "Training signals muscle to grow, and protein supplies the "
+                  "amino acids it rebuilds with.", "Protein", "Why protein helps build muscle",
+                  "muscle.md", score=0.0)
+    call = Call(GroundedResponder(passages_of=lambda file: [day, why]))
+    call.say("how much protein should i eat", [day])
+    assert call.say("why", [day]).startswith("Training signals muscle to grow")
+
+
+def test_a_yes_or_no_question_hears_the_verdict_first(coach):
+    older = Passage("older.md#0", "Strength training is safe and valuable for most older "
+                    "adults, and it helps slow the natural loss of muscle and bone with age. "
+                    "Aim for at least two days a week working all the major muscle groups. "
+                    "Start with a light weight you can lift 10 to 15 times with good form.",
+                    "Older adults", "Strength training for older adults", "older.md",
+                    score=0.6)
+    assert Call(coach).say("i'm seventy can i still lift weights", [older]).startswith(
+        "Strength training is safe")
+
+
+def test_a_follow_up_with_words_of_its_own_answers_those_words(coach):
+    cold = Passage("sick.md#0", "With a runny nose, light exercise is usually fine if you feel "
+                   "up to it. Reduce the intensity of your workout. Stay home so you don't "
+                   "spread your cold.", "Exercising when sick", "Should I exercise with a cold",
+                   "sick.md", score=0.66)
+    fever = Passage("sick.md#1", "Skip exercise if you have a fever or body aches. Rest and "
+                    "wait until the fever has gone.", "Exercising when sick",
+                    "When not to exercise", "sick.md", score=0.64)
+    call = Call(coach)
+    call.say("i've got a cold should i still work out", [cold, fever])
+    assert "fever" in call.say("what if i've got a fever too", [cold, fever])
+
+
 def test_a_condition_follow_up_keeps_the_question(coach):
     call = Call(coach)
     call.say("how many sets should I do", [SETS])

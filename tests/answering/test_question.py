@@ -38,6 +38,11 @@ from fitness_voice.answering import question
     ("what is hiit training", "what_is"),
     ("tell me about creatine", "what_is"),
     ("i like running", None),
+    # What the caller says about themselves first does not hide the question.
+    ("i'm sixty eight can i still lift", "ok"),
+    ("my knee hurts should i still run", "ok"),
+    ("i've got a bad back is it okay to do deadlifts", "ok"),
+    ("i want to build muscle", None),
     ("", None),
 ])
 def test_kind_of(said, kind):

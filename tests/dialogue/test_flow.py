@@ -95,8 +95,8 @@ def test_replies_are_made_for_the_ear():
 
 def test_fixed_phrases_start_with_the_flow_and_hold_lines(coach):
     phrases = coach.fixed_phrases()
-    assert phrases[:7] == [FIRST_REPROMPT, SECOND_REPROMPT, MISSED_GOODBYE, UNCLEAR, CLOSING,
-                           "One moment.",
+    assert phrases[:8] == [FIRST_REPROMPT, SECOND_REPROMPT, MISSED_GOODBYE, UNCLEAR, CLOSING,
+                           "One moment.", "Still thinking.",
                            "Sorry, that's taking me too long. Could you ask me again?"]
     assert "Welcome back! What would you like to work on today?" in phrases
     assert len(phrases) == len(set(phrases))

@@ -26,3 +26,14 @@ PROMPT_ECHO = " ".join(answering.system_prompt().split()[20:40])
 ])
 def test_the_safety_check_of_the_answer(text, source, replaced):
     assert (grounded._checked(LLMAnswer(text, source)) is not None) is replaced
+
+
+@pytest.mark.parametrize("said, caution, expected", [
+    ("Squats build your legs. Keep your chest up. Want to hear more?",
+     "Go easy on your knee.",
+     "Squats build your legs. Keep your chest up. Go easy on your knee."),
+    ("Squats build your legs.", "Go easy on your knee.",
+     "Squats build your legs. Go easy on your knee."),
+])
+def test_the_injury_caution_keeps_the_answer_within_three_sentences(said, caution, expected):
+    assert grounded.cautioned(said, caution) == expected

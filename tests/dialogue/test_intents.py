@@ -54,6 +54,19 @@ def test_is_goodbye(line, goodbye):
     assert intents.is_goodbye(line) is goodbye
 
 
+@pytest.mark.parametrize(("line", "yes"), [
+    ("yes", True),
+    ("okay sure", True),
+    ("yeah go ahead", True),
+    # "Want to hear more?" then a goodbye that starts with "okay" ends the call.
+    ("okay thanks that's all for today bye", False),
+    ("ok cheers bye", False),
+    ("okay how many sets", False),
+])
+def test_is_yes_is_not_a_goodbye_or_a_question(line, yes):
+    assert intents.is_yes(line) is yes
+
+
 @pytest.mark.parametrize(("line", "label"), [
     ("say that again", "repeat"),
     ("sorry, can you repeat that", "repeat"),
@@ -88,7 +101,7 @@ def test_the_labelled_examples_are_valid():
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},
       "dancing": [f"dance {i}" for i in range(10)]}, "unknown labels"),
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},
-      "thanks": ["thanks"] * 3}, "needs 10 to 30"),
+      "thanks": ["thanks"] * 3}, "needs 10 to 40"),
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},
       "thanks": [True] + [f"thanks {i}" for i in range(9)]}, "quote yes"),
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},

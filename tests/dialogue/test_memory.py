@@ -97,6 +97,11 @@ def test_read_back_says_what_we_know(name, profile, said):
     ("my name is not important", False, None),
     ("I'm wheezing and my throat feels tight", False, None),
     ("i'm killing it this week", False, None),
+    ("i'm outside at the moment", False, None),
+    ("i'm female and forty", False, None),
+    ("i'm shy about going to the gym", False, None),
+    ("huh", True, None),
+    ("pardon", True, None),
     ("I'm Sam", False, "Sam"),  # at the start, a whole clause
     ("honestly I'm Sam", False, None),  # not at the start: too unsure
     # The answer to "what should I call you?": a name alone, at most two words.

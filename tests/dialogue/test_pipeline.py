@@ -11,7 +11,7 @@ START = "let's work out, twenty minutes, no equipment"
 
 def test_the_stages_run_in_this_order():
     assert [stage.name for stage in STAGES] == [
-        "safety", "workout-command", "forget-confirmation", "resume-offer",
+        "safety", "outreach", "workout-command", "forget-confirmation", "resume-offer",
         "rename-confirmation", "more-offer", "intake", "memory-command", "goodbye", "repeat",
         "training-talk", "small-talk", "caller-facts", "routed-by-meaning", "grounded-answer"]
 

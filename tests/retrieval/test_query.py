@@ -41,6 +41,9 @@ SLIPS = [
     ("glue bridges for back pain", "glute bridges for back pain"),
     ("goblin squats", "goblet squats"),
     ("plunks for core", "planks for core"),
+    ("how do i do a planck", "how do i do a plank"),
+    ("how many lunches should i do", "how many lunges should i do"),
+    ("how often should i use a foam rolla", "how often should i use a foam roller"),
     ("lounges hurt my knee", "lunges hurt my knee"),
     ("lunches for legs", "lunges for legs"),
     ("dad bugs", "dead bugs"),
@@ -162,6 +165,7 @@ def test_every_slip_has_a_case():
     ("creating habits that last", "creating habits that last"),
     ("glue is sticky", "glue is sticky"),
     ("i hit the gym", "i hit the gym"),
+    ("how many lunches do you eat", "how many lunches do you eat"),
     # Filler sounds go, with the comma or full stop after them; words that start alike stay.
     ("uh, um. what's er an erm hmmm plank", "what's an plank"),
     ("umbrella and hummus", "umbrella and hummus"),

@@ -154,10 +154,33 @@ def test_red_flag_reply_says_stop_and_gives_the_emergency_number():
     for item in EXAMPLES:
         if item["category"] != "red_flag":
             continue
-        reply = classify(item["text"], emergency_number="112").reply
-        assert "112" in reply, item
-        assert "stop exercising" in reply.lower()
-        assert "911" not in reply
+        verdict = classify(item["text"], emergency_number="112")
+        assert "112" in verdict.reply, item
+        assert "911" not in verdict.reply
+        if verdict.reason == "someone_collapsed":
+            # The caller is the helper: call for help and start CPR.
+            assert "cpr" in verdict.reply.lower() and "defibrillator" in verdict.reply.lower()
+        else:
+            assert "stop exercising" in verdict.reply.lower()
+
+
+@pytest.mark.parametrize("line", [
+    "my friend just collapsed on the track and he's not responding",
+    "a guy on the treadmill next to me just collapsed",
+    "my training partner is on the floor and isn't responding",
+    "my dad fell over in the garden and he won't wake up",
+])
+def test_someone_else_collapsing_gets_call_for_help_and_cpr(line):
+    verdict = classify(line, emergency_number="112")
+    assert verdict.category is Category.RED_FLAG and verdict.reason == "someone_collapsed"
+
+
+@pytest.mark.parametrize("line", [
+    "i just collapsed after my run",
+    "my legs are not responding",
+])
+def test_the_caller_collapsing_is_not_someone_else(line):
+    assert classify(line).reason != "someone_collapsed"
 
 
 def test_crisis_reply_gives_the_crisis_line_gently():

@@ -102,7 +102,7 @@ def test_ten_turn_call_against_gunicorn_after_migrations(tmp_path):
             try:
                 if requests.get(base_url + "healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # bound, workers still warming
                 time.sleep(0.3)
         result = Phone(base_url, "gunicorn-token", ScriptedCaller.from_file(SCRIPT),
                        out=quiet).call()

@@ -1,21 +1,26 @@
-"""Cache file names, the words in headers and metadata, and where the local files live."""
+"""Cache file names, callers' folders, the words in a header, and where the local files live."""
 
+import hashlib
 import os
 from urllib.parse import unquote
 
 import pytest
 
 from fitness_voice.speech.files import (
+    FOLDER,
     NAME,
     TEXT_LIMIT,
-    cache_name,
+    AudioKeys,
     local_audio_dir,
     quote_text,
     text_path,
+    valid_name,
 )
 
 SPOKEN = "rest ninety seconds."
 BASE = ("tone", "a440", "mp3", SPOKEN)
+KEYS = AudioKeys("one secret")
+cache_name = KEYS.name
 
 
 def test_a_cache_name_is_a_hash_and_the_format():
@@ -33,6 +38,32 @@ def test_a_cache_name_is_a_hash_and_the_format():
 ])
 def test_a_cache_name_changes_with_engine_voice_format_and_words(other):
     assert cache_name(*other) != cache_name(*BASE)
+
+
+def test_a_name_cannot_be_made_without_the_secret():
+    plain = hashlib.sha256("\n".join(BASE).encode()).hexdigest() + ".mp3"
+    assert cache_name(*BASE) != plain
+    assert AudioKeys("another secret").name(*BASE) != cache_name(*BASE)
+    with pytest.raises(ValueError):
+        AudioKeys("")
+
+
+def test_a_callers_folder_is_keyed_and_stable():
+    folder = KEYS.folder("42")
+    assert FOLDER.match(folder) and KEYS.folder(42) == folder
+    assert KEYS.folder("43") != folder and AudioKeys("another secret").folder("42") != folder
+
+
+@pytest.mark.parametrize(("stored", "valid"), [
+    ("0" * 64 + ".wav", True),
+    ("c" + "0" * 32 + "/" + "0" * 64 + ".mp3", True),
+    ("c" + "0" * 31 + "/" + "0" * 64 + ".mp3", False),
+    ("../" + "0" * 64 + ".mp3", False),
+    ("c" + "0" * 32 + "/../" + "0" * 64 + ".mp3", False),
+    ("0" * 64 + ".txt", False),
+])
+def test_valid_names(stored, valid):
+    assert valid_name(stored) is valid
 
 
 @pytest.mark.parametrize("same", [
@@ -66,7 +97,7 @@ def test_quote_text_cuts_at_a_character_boundary(text, limit, quoted):
     assert quote_text(text, limit) == quoted
 
 
-def test_long_text_metadata_is_cut_at_a_character_boundary():
+def test_long_text_in_a_header_is_cut_at_a_character_boundary():
     text = "Ünïcödé squats, café lunges! " * 100
     quoted = quote_text(text)
     assert len(quoted) <= TEXT_LIMIT and quoted.isascii()

@@ -13,13 +13,13 @@ from fitness_voice.speech.local_store import LocalStore
 from fitness_voice.speech.piper_process import PiperWorker
 from fitness_voice.speech.speaker import Speaker
 from fitness_voice.speech.twilio_say import TwilioSay
-from tests.speech.helpers import LOCAL
+from tests.speech.helpers import KEYS, LOCAL, build_speaker
 
 
 @LOCAL
 @pytest.mark.parametrize("fmt", ["mp3", "wav"])
 def test_local_engine_speaks(local_worker, tmp_path, fmt):
-    speaker = Speaker(LocalEngine(local_worker, fmt), LocalStore(tmp_path), fmt)
+    speaker = Speaker(LocalEngine(local_worker, fmt), LocalStore(tmp_path), fmt, KEYS)
     url = speaker.audio_url("Keep your chest up. Push your knees out as you squat.")
     data = (tmp_path / url.rsplit("/", 1)[1]).read_bytes()
     assert audio_kind(data) == fmt
@@ -30,7 +30,7 @@ def test_local_engine_speaks(local_worker, tmp_path, fmt):
 @LOCAL
 def test_local_engine_recovers_after_its_process_dies(local_worker, tmp_path):
     engine = LocalEngine(local_worker, "mp3")
-    speaker = Speaker(engine, LocalStore(tmp_path), "mp3")
+    speaker = Speaker(engine, LocalStore(tmp_path), "mp3", KEYS)
     assert speaker.audio_url("One.")
     local_worker._proc.kill()
     local_worker._proc.wait()
@@ -52,7 +52,7 @@ def test_a_forked_child_leaves_the_parents_engine_alone(local_worker):
 
 @LOCAL
 def test_prepare_starts_the_engine_in_the_background(tmp_path):
-    speaker = speech.build_speaker({"TTS_ENGINE": "local"}, str(tmp_path))
+    speaker = build_speaker({"TTS_ENGINE": "local"}, str(tmp_path))
     try:
         speaker.prepare()
         deadline = time.monotonic() + 10
@@ -67,16 +67,20 @@ def test_prepare_starts_the_engine_in_the_background(tmp_path):
 
 
 @LOCAL
-def test_local_engine_timeout_gives_none_and_recovers(tmp_path):
+def test_a_stuck_engine_is_restarted_once_after_a_pause(tmp_path):
     model, config = default_voice_files()
-    worker = PiperWorker(model, config, timeout=0.01)
+    worker = PiperWorker(model, config, timeout=30)
     try:
-        worker.start()
-        speaker = Speaker(LocalEngine(worker, "mp3"), LocalStore(tmp_path), "mp3")
-        long_reply = "Keep going, you are doing really well today. " * 20
-        assert speaker.audio_url(long_reply) is None
+        worker.synthesize("Warm up.")  # loaded: no allowance for loading the voice now
+        worker.timeout, worker.SECONDS_PER_CHARACTER = 0.01, 0  # any reply looks stuck
+        speaker = Speaker(LocalEngine(worker, "mp3"), LocalStore(tmp_path), "mp3", KEYS)
+        assert speaker.audio_url("Keep going, you are doing really well today. " * 20) is None
         worker.timeout = 10
+        assert speaker.audio_url("Short one.") is None  # not restarted straight away
+        assert worker.starts == 1
+        worker._broken_until = 0  # the pause is over
         assert speaker.audio_url("Short one.")
+        assert worker.starts == 2
     finally:
         worker.close()
 
@@ -84,7 +88,7 @@ def test_local_engine_timeout_gives_none_and_recovers(tmp_path):
 def test_local_engine_with_a_missing_model_gives_none_quickly(tmp_path):
     config = {"TTS_ENGINE": "local", "PIPER_MODEL": str(tmp_path / "missing.onnx"),
               "AUDIO_DIR": str(tmp_path / "audio")}
-    speaker = speech.build_speaker(config, str(tmp_path))
+    speaker = build_speaker(config, str(tmp_path))
     assert speaker.audio_url("Hello.") is None
     assert speaker.audio_url("Hello again.") is None  # no restart storm either
     assert speaker.engine.worker.starts == 0
@@ -104,7 +108,7 @@ def test_local_engine_that_crashes_on_start_gives_none(tmp_path):
     broken.write_bytes(b"not a model")
     config = {"TTS_ENGINE": "local", "PIPER_MODEL": str(broken),
               "PIPER_CONFIG": default_voice_files()[1], "AUDIO_DIR": str(tmp_path / "a")}
-    speaker = speech.build_speaker(config, str(tmp_path))
+    speaker = build_speaker(config, str(tmp_path))
     try:
         assert speaker.audio_url("Hello.") is None
         assert speaker.audio_url("Hello again.") is None

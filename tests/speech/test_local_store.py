@@ -9,7 +9,7 @@ import pytest
 from fitness_voice.speech.formats import audio_kind
 from fitness_voice.speech.local_store import LocalStore
 from fitness_voice.speech.speaker import Speaker
-from tests.speech.helpers import REPLY, ToneEngine, local_speaker, minimal_app
+from tests.speech.helpers import KEYS, REPLY, ToneEngine, local_speaker, minimal_app
 
 NAME = "0" * 64 + ".mp3"
 
@@ -86,7 +86,7 @@ def test_local_url_respects_the_apps_script_root(make_app, tmp_path):
                    PIPER_MODEL=str(tmp_path / "unused.onnx"),
                    PIPER_CONFIG=str(tmp_path / "unused.json"))
     store = app.extensions["fitness_voice"].speaker.store
-    speaker = Speaker(ToneEngine("mp3"), store, "mp3")
+    speaker = Speaker(ToneEngine("mp3"), store, "mp3", KEYS)
     with app.test_request_context("/voice/turn", base_url="https://coach.example/fv"):
         assert speaker.audio_url(REPLY).startswith("/fv/audio/")
     assert speaker.audio_url(REPLY).startswith("/audio/")  # outside a request: at the root

@@ -6,10 +6,9 @@ import threading
 import pytest
 
 from fitness_voice.speech.base import SpeechError
-from fitness_voice.speech.files import cache_name
 from fitness_voice.speech.local_store import LocalStore
 from fitness_voice.speech.speaker import Speaker
-from tests.speech.helpers import REPLY, ToneEngine, local_speaker
+from tests.speech.helpers import KEYS, REPLY, ToneEngine, local_speaker
 
 
 def test_a_cached_phrase_is_never_synthesized_again(tmp_path):
@@ -36,7 +35,7 @@ def test_concurrent_requests_for_a_new_phrase_synthesize_it_once(tmp_path):
         thread.join()
     assert len(set(urls)) == 1 and urls[0]
     assert len(speaker.engine.calls) == 1
-    assert speaker._locks == {}  # per-phrase locks do not pile up
+    assert speaker._inflight == {}  # work in progress does not pile up
 
 
 def test_cache_key_depends_on_engine_voice_format_and_words(tmp_path):
@@ -49,7 +48,7 @@ def test_cache_key_depends_on_engine_voice_format_and_words(tmp_path):
     assert mp3.name_for(spoken) != other_voice.name_for(spoken)
     assert mp3.name_for(spoken) != mp3.name_for("rest sixty seconds.")
     assert mp3.name_for(spoken) == mp3.name_for("Rest  NINETY seconds.")
-    assert mp3.name_for(spoken) == cache_name("tone", "a440", "mp3", spoken)
+    assert mp3.name_for(spoken) == KEYS.name("tone", "a440", "mp3", spoken)
 
 
 @pytest.mark.parametrize(("text", "how"), [
@@ -65,11 +64,12 @@ def test_render_finds_then_remembers(tmp_path):
     local_speaker(tmp_path).render(REPLY)
     speaker = local_speaker(tmp_path)
     assert [speaker.render(REPLY)[1] for _ in range(2)] == ["stored", "hit"]
-    assert speaker.stats == {"hits": 1, "stored": 1, "synthesized": 0, "failures": 0}
+    assert speaker.stats == {"hits": 1, "stored": 1, "synthesized": 0, "failures": 0,
+                             "late": 0, "busy": 0, "dropped": 0}
 
 
 def test_the_memory_of_stored_names_is_bounded(tmp_path):
-    speaker = Speaker(ToneEngine("mp3"), LocalStore(tmp_path), "mp3", max_known=2)
+    speaker = Speaker(ToneEngine("mp3"), LocalStore(tmp_path), "mp3", KEYS, max_known=2)
     for text in ("One.", "Two.", "Three."):
         speaker.audio_url(text)
     assert len(speaker._known) == 2
@@ -106,7 +106,7 @@ def test_nothing_to_say_gives_none_without_synthesis(tmp_path):
 @pytest.mark.parametrize(("fmt", "engine_fmt"), [("ogg", "ogg"), ("mp3", "wav")])
 def test_a_speaker_refuses_a_format_it_cannot_serve(tmp_path, fmt, engine_fmt):
     with pytest.raises(ValueError):
-        Speaker(ToneEngine(engine_fmt), LocalStore(tmp_path), fmt)
+        Speaker(ToneEngine(engine_fmt), LocalStore(tmp_path), fmt, KEYS)
 
 
 def test_warm_counts_what_it_rendered_found_and_failed(tmp_path):

@@ -14,7 +14,7 @@ from fitness_voice.speech.local_engine import LocalEngine
 from fitness_voice.speech.local_store import LocalStore
 from fitness_voice.speech.speaker import Speaker
 from tests.peers.s3_server import S3Peer, aws_environment
-from tests.speech.helpers import LOCAL, ToneEngine
+from tests.speech.helpers import KEYS, LOCAL, ToneEngine, build_speaker
 
 
 def _use_speaker(app, speaker):
@@ -31,7 +31,8 @@ def _verbs(response):
 
 @LOCAL
 def test_each_play_url_in_a_turn_is_audio(app, twilio, local_worker, tmp_path):
-    speaker = Speaker(LocalEngine(local_worker, "wav"), LocalStore(tmp_path / "audio"), "wav")
+    speaker = Speaker(LocalEngine(local_worker, "wav"), LocalStore(tmp_path / "audio"), "wav",
+                      KEYS)
     app.config["AUDIO_DIR"] = str(tmp_path / "audio")
     _use_speaker(app, speaker)
     plays = [v for v in _verbs(twilio.start()) + _verbs(twilio.say(1, "hello coach"))
@@ -50,7 +51,7 @@ def test_each_play_url_on_s3_is_audio(app, twilio, monkeypatch, tmp_path):
         s3.create_bucket("fitness-voice-audio")
         store = build_store({"AUDIO_BUCKET": "fitness-voice-audio",
                              "S3_ENDPOINT_URL": s3.url}, str(tmp_path))
-        _use_speaker(app, Speaker(ToneEngine("mp3"), store, "mp3"))
+        _use_speaker(app, Speaker(ToneEngine("mp3"), store, "mp3", KEYS))
         plays = [v for v in _verbs(twilio.start()) + _verbs(twilio.say(1, "thanks"))
                  if v[0] == "Play"]
         assert len(plays) >= 2
@@ -63,7 +64,7 @@ def test_each_play_url_on_s3_is_audio(app, twilio, monkeypatch, tmp_path):
 def test_failed_speech_is_said_by_twilio_and_the_turn_is_stored(app, twilio, tmp_path):
     config = {"TTS_ENGINE": "local", "PIPER_MODEL": str(tmp_path / "missing.onnx"),
               "AUDIO_DIR": str(tmp_path / "audio")}
-    _use_speaker(app, speech.build_speaker(config, str(tmp_path)))
+    _use_speaker(app, build_speaker(config, str(tmp_path)))
     verbs = _verbs(twilio.start()) + _verbs(twilio.say(1, "hello"))
     assert verbs and all(tag == "Say" for tag, _ in verbs)
     with app.app_context():

@@ -272,7 +272,7 @@ def test_the_session_keeps_the_time_the_caller_said(coach):
 
 
 @pytest.mark.parametrize("answer, kind", [
-    ("how many rounds should I do", None),     # a follow-up: the grounded answer takes it
+    ("how often should I train abs", None),    # a follow-up: the grounded answer takes it
     ("yes but how much protein should I eat?", None),
     ("what about for my arms", None),
     ("no thanks", "exercise-choice-declined"),
@@ -349,6 +349,40 @@ def test_a_follow_up_about_the_moves_is_answered_and_the_offer_stands(coach, fir
     assert reply.text == f"{says} Want me to take you through them?"
     assert call_state.session_offer(state) == offered
     assert coach.answer_resume_offer(turn(state, "yes"), "yes").kind == "workout-start"
+
+
+@pytest.mark.parametrize("first, follow_up, says", [
+    ("my knee is sore what leg exercise can i do lying down", "how many should i do",
+     "Do three sets of twelve glute bridges and three sets of ten single-leg glute bridges "
+     "on each side, resting one to two minutes between sets."),
+    ("what should i do for my chest", "how many sets and reps",
+     "Do three sets of ten knee push-ups and three sets of twelve wall push-ups, resting one "
+     "to two minutes between sets."),
+    ("what can i do at home with no equipment", "how many rounds should i do",
+     "Do three rounds of twelve bodyweight squats, ten knee push-ups and twelve glute "
+     "bridges, resting a minute or two between rounds."),
+])
+def test_how_many_after_suggestions_gives_each_moves_sets_and_reps(coach, first, follow_up,
+                                                                     says):
+    _, state = ask(coach, first)
+    reply = coach.answer_resume_offer(turn(state, follow_up), follow_up)
+    assert reply.kind == "exercise-choice-follow-up"
+    assert reply.text.startswith(says)
+
+
+@pytest.mark.parametrize("line", ["how many weeks until i see results",
+                                  "how many times a week should i do them"])
+def test_how_many_weeks_or_times_a_week_is_not_a_dose(coach, line):
+    _, state = ask(coach, "what should i do for my chest")
+    reply = coach.answer_resume_offer(turn(state, line), line)
+    assert reply is None or reply.kind != "exercise-choice-follow-up"
+
+
+def test_stretches_for_the_hips_stretch_the_hips(exercises):
+    question = advice.read_question("give me some stretches for my hips", {}, exercises)
+    picks = advice.choose(exercises, question)
+    assert picks and all({"hip flexors", "glutes", "adductors"} & set(ex["muscles"])
+                         for ex in picks)
 
 
 @pytest.mark.parametrize("line", ["what stretches should i do after running",

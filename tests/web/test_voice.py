@@ -27,10 +27,10 @@ def test_incoming_call_greets_inside_a_speech_gather(twilio):
     document = twiml(twilio.start())
     gather = document.find("Gather")
     assert gather is not None
-    assert gather.get("input") == "speech"
+    assert gather.get("input") == "dtmf speech" and gather.get("numDigits") == "1"
     assert gather.get("action") == "/voice/turn?n=1"
     assert gather.get("speechTimeout") == "auto"
-    assert gather.get("speechModel") == "phone_call"
+    assert gather.get("speechModel") is None
     assert gather.get("actionOnEmptyResult") == "true"
     assert "squat" in gather.get("hints")
     assert "coach" in spoken(gather)
@@ -162,16 +162,21 @@ def test_a_signature_for_other_parameters_is_refused(client, twilio):
     assert response.status_code == 403
 
 
-def test_https_signature_is_accepted_behind_a_tls_proxy(client, twilio, app):
-    twilio.base_url = "https://coach.example.com"
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "coach.example.com"}
-    assert twilio.post("/voice", headers=headers).status_code == 200
+def test_the_signature_is_checked_against_the_public_url(make_app):
+    from tests.conftest import TwilioActions
+    app = make_app(PUBLIC_URL="https://coach.example.com")
+    twilio = TwilioActions(app.test_client(), "test-auth-token", "https://coach.example.com")
+    assert twilio.post("/voice").status_code == 200
     assert len(rows(app, CallSession)) == 1
 
 
-def test_https_signature_is_refused_without_the_proxy_headers(twilio):
-    twilio.base_url = "https://coach.example.com"
-    assert twilio.post("/voice").status_code == 403
+def test_forwarded_headers_do_not_choose_the_validated_url(make_app):
+    from tests.conftest import TwilioActions
+    app = make_app(PUBLIC_URL="https://coach.example.com")
+    twilio = TwilioActions(app.test_client(), "test-auth-token", "https://staging.example.com")
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "staging.example.com",
+               "Host": "staging.example.com"}
+    assert twilio.post("/voice", headers=headers).status_code == 403
 
 
 @pytest.mark.parametrize("fields, reason", [
@@ -218,11 +223,20 @@ def test_heroku_postgres_urls_are_accepted():
 
 # -- failures ------------------------------------------------------------------
 
-def test_fallback_apologises_without_the_database(make_app):
+def test_fallback_asks_again_without_the_database(make_app):
     from tests.conftest import TwilioActions
     app = make_app(reset=False, SQLALCHEMY_DATABASE_URI="postgresql://nobody@127.0.0.1:1/none")
     document = twiml(TwilioActions(app.test_client(), "test-auth-token").post(
-        "/voice/fallback", ErrorCode="11205", ErrorUrl="https://x/voice"))
+        "/voice/fallback", ErrorCode="11205", ErrorUrl="https://x/voice/turn?n=4"))
+    assert document.find("Hangup") is None and "Sorry" in spoken(document)
+    assert document.find("Gather").get("action") == "/voice/turn?n=4"
+
+
+def test_fallback_says_goodbye_when_the_failed_url_is_not_a_turn(make_app):
+    from tests.conftest import TwilioActions
+    app = make_app(reset=False, SQLALCHEMY_DATABASE_URI="postgresql://nobody@127.0.0.1:1/none")
+    document = twiml(TwilioActions(app.test_client(), "test-auth-token").post(
+        "/voice/fallback", ErrorCode="11205"))
     assert document.find("Hangup") is not None and "Sorry" in spoken(document)
 
 

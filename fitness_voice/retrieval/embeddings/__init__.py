@@ -11,7 +11,8 @@ anything at run time:
 
 Both return unit-length float32 vectors, so a dot product is the cosine.
 A model is loaded once per process (:func:`get_embedder` caches it), so every
-app instance and every thread share it.
+app instance and every thread share it, behind a small cache of the vectors of
+texts embedded lately (cache.py).
 """
 
 import os
@@ -26,12 +27,13 @@ from .base import (
     EmbeddingProvider,
     embedder_name,
 )
+from .cache import CachedEmbedder
 from .onnx import TOKENIZER_PATH, OnnxEmbedder
 from .sentence_transformer import SentenceTransformerEmbedder
 
-__all__ = ["KINDS", "ONNX", "SENTENCE_TRANSFORMERS", "TOKENIZER_PATH", "EmbeddingError",
-           "EmbeddingProvider", "OnnxEmbedder", "SentenceTransformerEmbedder", "embedder_name",
-           "get_embedder"]
+__all__ = ["KINDS", "ONNX", "SENTENCE_TRANSFORMERS", "TOKENIZER_PATH", "CachedEmbedder",
+           "EmbeddingError", "EmbeddingProvider", "OnnxEmbedder", "SentenceTransformerEmbedder",
+           "embedder_name", "get_embedder"]
 
 _cache = {}
 _cache_lock = threading.Lock()
@@ -55,7 +57,7 @@ def get_embedder(kind=SENTENCE_TRANSFORMERS, model_path=None) -> EmbeddingProvid
     with _cache_lock:
         embedder = _cache.get(key)
         if embedder is None:
-            embedder = (OnnxEmbedder(model_path) if kind == ONNX
-                        else SentenceTransformerEmbedder(model_path))
+            embedder = CachedEmbedder(OnnxEmbedder(model_path) if kind == ONNX
+                                      else SentenceTransformerEmbedder(model_path))
             _cache[key] = embedder
         return embedder

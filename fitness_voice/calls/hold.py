@@ -132,17 +132,23 @@ class TurnPool:
             if not self._slots.acquire(blocking=False):
                 log.warning("turn pool full: asking the caller to say it again")
                 return None
-            future = self._executor.submit(work)
+            future = self._executor.submit(self._run, key, work)
             self._running[key] = future
-        future.add_done_callback(lambda done: self._finished(key, done))
+        future.add_done_callback(_log_failure)
         return future
 
-    def _finished(self, key, future):
-        with self._lock:
-            self._running.pop(key, None)
-        self._slots.release()
-        if future.exception() is not None:
-            log.error("turn failed in the background", exc_info=future.exception())
+    def _run(self, key, work):
+        try:
+            return work()
+        finally:  # free before the result is seen: its reader may submit the call's next turn
+            with self._lock:
+                self._running.pop(key, None)
+            self._slots.release()
+
+
+def _log_failure(future):
+    if future.exception() is not None:
+        log.error("turn failed in the background", exc_info=future.exception())
 
 
 _pools = {}

@@ -34,16 +34,23 @@ def stored_turn(app, index):
         return db.session.execute(db.select(Turn).filter_by(index=index)).scalar_one()
 
 
+def past_the_intake(app):
+    twilio = TwilioActions(app.test_client(), "test-auth-token")
+    document(twilio.start())
+    skipped = document(twilio.say(1, "skip"))
+    if "/rest" in (skipped[-1].text or ""):  # a long reply: its rest, once the turn is stored
+        document(twilio.post(skipped[-1].text))
+    return twilio
+
+
 @pytest.fixture
 def streaming_call(make_app, openai_server):
     """A call past the intake, on an app whose LLM (the peer) streams."""
     def start(**settings):
+        settings = {"WAIT_FOR_REPLY_SECONDS": 20, **settings}
         app = make_app(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=openai_server.base_url,
-                       OPENAI_TIMEOUT=20.0, OPENAI_STREAM=True, WAIT_FOR_REPLY_SECONDS=20,
-                       **settings)
-        twilio = TwilioActions(app.test_client(), "test-auth-token")
-        document(twilio.start())
-        document(twilio.say(1, "skip"))
+                       OPENAI_TIMEOUT=20.0, OPENAI_STREAM=True, **settings)
+        twilio = past_the_intake(app)
         openai_server.reply_text = REPLY
         return app, twilio
     return start
@@ -152,3 +159,33 @@ def test_a_first_sentence_later_than_the_filler_is_not_spoken_early(
     answer = document(twilio.post("/voice/turn/wait?n=2"))
     assert words(answer.find("Gather")) == REPLY
     assert "first_sentence_spoken" not in stored_turn(app, 2).details
+
+
+def test_the_rest_is_waited_for_in_steps_then_asked_again_under_the_next_turn(
+        streaming_call, openai_server):
+    app, twilio = streaming_call(WAIT_STEP_SECONDS=0.1, WAIT_FOR_REPLY_SECONDS=0.2)
+    openai_server.pause_after_words = 8  # the rest is held back until the end
+    try:
+        assert words(document(twilio.say(2, QUESTION))) == FIRST
+        still = document(twilio.post("/voice/turn/rest?n=2"))
+        assert words(still) == "Still thinking."
+        assert still.find("Redirect").text == "/voice/turn/rest?n=2&w=1"
+        last = document(twilio.post("/voice/turn/rest?n=2&w=1"))
+        assert "too long" in words(last)
+        assert last.find("Gather").get("action") == "/voice/turn?n=3"
+    finally:
+        openai_server.resume.set()
+
+
+def test_a_full_turn_pool_asks_the_caller_again_at_once(streaming_call, openai_server):
+    app, first = streaming_call(TURN_WORKERS=1, TURN_BACKLOG=0)
+    second = past_the_intake(app)
+    openai_server.pause_after_words = 8  # the first caller's turn keeps the one worker
+    try:
+        assert words(document(first.say(2, QUESTION))) == FIRST
+        busy = document(second.say(2, QUESTION))
+    finally:
+        openai_server.resume.set()
+    assert "busy" in words(busy)
+    assert busy.find("Gather").get("action") == "/voice/turn?n=2"  # the same turn, again
+    assert words(document(first.post("/voice/turn/rest?n=2")).find("Gather")) == REST

@@ -243,6 +243,9 @@ def coach_settings():
         "OPENAI_MAX_TOKENS": _env_int("OPENAI_MAX_TOKENS", 160),
         "OPENAI_TEMPERATURE": _env_float("OPENAI_TEMPERATURE", 0.4),
         "OPENAI_STREAM": _env_bool("OPENAI_STREAM", False),
+        # Speak a reply's first sentence, then <Redirect> for the rest, for any
+        # responder's long reply; OPENAI_STREAM=true (with a key) turns it on too.
+        "FIRST_SENTENCE_FIRST": _env_bool("FIRST_SENTENCE_FIRST", False),
         "EMERGENCY_NUMBER": _env("EMERGENCY_NUMBER", "911"),
         "CRISIS_LINE": _env("CRISIS_LINE", "988"),
         # A call that drops mid-workout can be picked up by a call within this window.

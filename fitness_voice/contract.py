@@ -6,6 +6,7 @@ It sits at the bottom of the package, beside models and config, so that the call
 loop, the dialogue and the workout coach all speak it without importing each other.
 """
 
+from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
 _UNSET = object()
@@ -172,6 +173,9 @@ class TurnInput:
     caller: CallerInfo
     state: CallState
     history: list = field(default_factory=list)  # [(caller said, coach replied), ...]
+    # calls/first_words.py: speaks a reply's first sentence before the rest is ready;
+    # returns whether the caller hears it now. None: the whole reply is awaited.
+    first_words: Callable[[str], bool] | None = None
 
 
 @dataclass

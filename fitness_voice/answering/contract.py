@@ -7,6 +7,7 @@ not import it.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,6 +25,9 @@ class CoachContext:
     history: list = field(default_factory=list)        # [(caller said, coach replied), ...]
     profile: dict = field(default_factory=dict)        # PROFILE_KEYS, any may be missing
     state: dict = field(default_factory=dict)          # per-call scratch state, JSON-safe
+    # Offered the reply's first sentence while the rest is still being written;
+    # returns whether the caller hears it now. None: the whole reply is awaited.
+    first_sentence: Callable[[str], bool] | None = None
 
 
 @dataclass

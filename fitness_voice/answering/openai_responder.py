@@ -4,6 +4,11 @@ prompt, the notes, the history and the profile, and the update_profile tool.
 Every kind of failure (timeout, HTTP error, unusable output) is raised as
 LLMError, the one error a provider raises; FallbackResponder turns it into the
 grounded answer. Any OpenAI-compatible server works through `base_url`.
+
+Streamed, the reply's first sentence is offered to `ctx.first_sentence` as soon
+as the next one has begun, so the caller can hear it while the model writes the
+rest. Once it is being spoken, a stream that fails later ends the reply with the
+whole sentences that came: a grounded answer after it would not follow on.
 """
 
 import logging
@@ -11,6 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from ..text.sentences import split_sentences
 from .contract import LLMAnswer, LLMError, elapsed_ms
 from .openai_messages import (
     add_usage,
@@ -83,9 +89,10 @@ class OpenAIResponder:
         start = time.monotonic()
         deadline = start + self.timeout
         messages = build_messages(ctx)
-        updates = {}
+        updates, usage = {}, {}
+        early = _FirstSentence(ctx.first_sentence if self.stream else None)
         try:
-            first = self._complete(messages, deadline)
+            first = self._complete(messages, deadline, early)
             updates = profile_updates(first.tool_calls)
             usage = first.usage
             final = first
@@ -93,17 +100,22 @@ class OpenAIResponder:
                 # The model only called the tool: send the result back for the words.
                 follow_up = [*messages, assistant_tool_message(first.text, first.tool_calls),
                              *tool_results(first.tool_calls, updates)]
-                final = self._complete(follow_up, deadline, tool_choice="none")
+                final = self._complete(follow_up, deadline, early, tool_choice="none")
                 usage = add_usage(usage, final.usage)
-            text = _usable_text(final)
+            text, error = _usable_text(final), None
         except LLMError as exc:
             exc.profile_updates = {**updates, **exc.profile_updates}
-            raise
+            if not early.spoken:
+                raise
+            # The caller is already hearing the first sentence: finish with what came.
+            log.warning("LLM failed after its first sentence was spoken: %s", exc)
+            text, error = early.whole_sentences(), str(exc)
+            updates = exc.profile_updates
         return LLMAnswer(text=text, source=self.source, profile_updates=updates, usage=usage,
                          passages_used=[str(p.id) for p in note_passages(ctx)],
-                         timings={"llm_ms": elapsed_ms(start)})
+                         timings={"llm_ms": elapsed_ms(start)}, error=error)
 
-    def _complete(self, messages, deadline, tool_choice="auto"):
+    def _complete(self, messages, deadline, early, tool_choice="auto"):
         remaining = deadline - time.monotonic()
         if remaining < 0.05:
             raise LLMError(f"no time left within the {self.timeout:g} s budget")
@@ -113,7 +125,7 @@ class OpenAIResponder:
             params.update(tools=[profile_tool()], tool_choice=tool_choice)
         try:
             if self.stream:
-                return self._complete_streaming(params, deadline)
+                return self._complete_streaming(params, deadline, early)
             return _read_completion(self.client.chat.completions.create(**params))
         except LLMError:
             raise
@@ -122,10 +134,10 @@ class OpenAIResponder:
                 log.warning("the model server does not accept tools; profile updates "
                             "through tool calls are off: %s", exc)
                 self.tools = False
-                return self._complete(without_tool_turns(messages), deadline)
+                return self._complete(without_tool_turns(messages), deadline, early)
             raise LLMError(_describe(exc, self.timeout)) from exc
 
-    def _complete_streaming(self, params, deadline):
+    def _complete_streaming(self, params, deadline, early):
         stream = self.client.chat.completions.create(
             **params, stream=True, stream_options={"include_usage": True})
         parts, calls, finish, usage, refusal = [], {}, None, {}, []
@@ -139,12 +151,42 @@ class OpenAIResponder:
                 for choice in chunk.choices or ():
                     if choice.delta is not None:
                         _add_delta(choice.delta, parts, refusal, calls)
+                        if choice.delta.content and not calls and not "".join(refusal):
+                            early.heard("".join(parts))
                     finish = choice.finish_reason or finish
         finally:
             stream.close()
+        if finish is None:
+            raise LLMError("the stream ended before the reply was complete")
         return _Completion(text="".join(parts), finish_reason=finish, usage=usage,
                            tool_calls=[tuple(calls[i]) for i in sorted(calls)],
                            refusal="".join(refusal) or None)
+
+
+class _FirstSentence:
+    """Offers a streamed reply's first sentence once it is complete (the next one
+    has begun), at most once per answer; keeps the text heard so far."""
+
+    def __init__(self, offer):
+        self.offer = offer      # (sentence) -> whether the caller will hear it now
+        self.offered = offer is None
+        self.spoken = None      # the sentence being spoken, once accepted
+        self.text = ""
+
+    def heard(self, text):
+        self.text = text
+        if self.offered:
+            return
+        sentences = split_sentences(_speech_text(text))
+        if len(sentences) < 2:
+            return
+        self.offered = True
+        if not _unusable(sentences[0]) and self.offer(sentences[0]):
+            self.spoken = sentences[0]
+
+    def whole_sentences(self):
+        """The complete sentences heard so far (the spoken one at least)."""
+        return _whole_sentences(_speech_text(self.text)) or self.spoken
 
 
 def _add_delta(delta, parts, refusal, calls):
@@ -180,21 +222,33 @@ def _usable_text(completion):
         raise LLMError("the model refused")
     if completion.finish_reason == "content_filter":
         raise LLMError("the reply was withheld by the content filter")
-    # Some local reasoning models put their thinking in the content.
-    text = re.sub(r"(?s)<think>.*?(?:</think>|$)", "", completion.text or "")
-    text = plain(text)
+    text = _speech_text(completion.text)
     if completion.finish_reason == "length":
         # Cut off by max tokens: keep the complete sentences.
-        cut = max(text.rfind(mark) for mark in ".!?")
-        text = text[:cut + 1] if cut > 0 else ""
+        text = _whole_sentences(text)
         if not text:
             raise LLMError("the reply was cut off before a whole sentence")
     if not text:
         raise LLMError("empty reply")
-    probe = text.replace("\u2019", "'")
-    if text[0] in "{[<`" or _REFUSAL.match(probe) or _AI_DISCLAIMER.search(probe):
+    if _unusable(text):
         raise LLMError(f"unusable reply: {text[:60]!r}")
     return text
+
+
+def _speech_text(text):
+    # Some local reasoning models put their thinking in the content.
+    return plain(re.sub(r"(?s)<think>.*?(?:</think>|$)", "", text or ""))
+
+
+def _whole_sentences(text):
+    cut = max(text.rfind(mark) for mark in ".!?")
+    return text[:cut + 1] if cut > 0 else ""
+
+
+def _unusable(text):
+    """Markup, or an assistant-style refusal or disclaimer instead of an answer."""
+    probe = text.replace("\u2019", "'")
+    return text[0] in "{[<`" or bool(_REFUSAL.match(probe) or _AI_DISCLAIMER.search(probe))
 
 
 def _rejects_tools(exc):

@@ -10,16 +10,19 @@ never store two turns. The coach and the speech engine run outside any
 transaction so the database is locked briefly.
 
 ``turns`` runs a turn and stores it; ``hold`` lets a slow turn finish in a
-bounded background pool while the caller hears a filler; ``records`` finds and
+bounded background pool while the caller hears a filler; ``first_words`` speaks
+a reply's first sentence before the rest is ready; ``records`` finds and
 changes the rows a turn touches; ``notices`` wakes waiters in the same process;
 ``outage`` rides out a database that is briefly away.
 """
 
 from .events import Answer, AskAgain, Busy, CallEvent, Ended, Held, Silence, Spoken
+from .first_words import FirstPart, rest_of_turn, take_turn_first_sentence_first
 from .hold import WaitRules, greet, take_turn_or_hold, wait_for_turn
 from .outage import DatabaseAway, OutageSettings
 from .turns import answer_call, close_call, take_turn
 
-__all__ = ["Answer", "AskAgain", "Busy", "CallEvent", "DatabaseAway", "Ended", "Held",
-           "OutageSettings", "Silence", "Spoken", "WaitRules", "answer_call", "close_call",
-           "greet", "take_turn", "take_turn_or_hold", "wait_for_turn"]
+__all__ = ["Answer", "AskAgain", "Busy", "CallEvent", "DatabaseAway", "Ended", "FirstPart",
+           "Held", "OutageSettings", "Silence", "Spoken", "WaitRules", "answer_call",
+           "close_call", "greet", "rest_of_turn", "take_turn", "take_turn_first_sentence_first",
+           "take_turn_or_hold", "wait_for_turn"]

@@ -65,8 +65,8 @@ def take_turn_or_hold(app, services, event, rules):
     if not rules.hold_after:
         return _waited_for(services, event, take_turn(services, event), rules.deadline)
     started = time.monotonic()
-    future = _pool(rules).submit((event.call_sid, event.index),
-                                 lambda: _in_context(app, services, event))
+    future = turn_pool(rules).submit((event.call_sid, event.index),
+                                 lambda: take_turn_in_context(app, services, event))
     if future is None:
         return Busy(event.index)
     try:
@@ -86,8 +86,9 @@ def _waited_for(services, event, outcome, seconds):
     return outcome
 
 
-def wait_for_turn(services, event, timeout):
-    """The answer to turn `event.index`, once it is stored, or None after `timeout`."""
+def wait_for_turn(services, event, timeout, after_first_sentence=False):
+    """The answer to turn `event.index`, once it is stored, or None after `timeout`;
+    with `after_first_sentence`, what follows a first sentence spoken early."""
     deadline = time.monotonic() + timeout
     query = (db.select(Turn).join(CallSession)
              .filter(CallSession.call_sid == event.call_sid, Turn.index == event.index))
@@ -97,7 +98,7 @@ def wait_for_turn(services, event, timeout):
             stored = db.session.execute(query).scalar_one_or_none()
             db.session.commit()
             if stored is not None:
-                return replay(services, stored)
+                return replay(services, stored, after_first_sentence=after_first_sentence)
             left = deadline - time.monotonic()
             if left <= 0:
                 journal.held(event.call_sid, event.index, "gave-up")
@@ -107,9 +108,9 @@ def wait_for_turn(services, event, timeout):
         notices.forget(event.call_sid, event.index, stored_here)
 
 
-def _in_context(app, services, event):
+def take_turn_in_context(app, services, event, first_words=None):
     with app.app_context():
-        return take_turn(services, event)
+        return take_turn(services, event, first_words)
 
 
 class TurnPool:
@@ -131,24 +132,30 @@ class TurnPool:
             if not self._slots.acquire(blocking=False):
                 log.warning("turn pool full: asking the caller to say it again")
                 return None
-            future = self._executor.submit(work)
+            future = self._executor.submit(self._run, key, work)
             self._running[key] = future
-        future.add_done_callback(lambda done: self._finished(key, done))
+        future.add_done_callback(_log_failure)
         return future
 
-    def _finished(self, key, future):
-        with self._lock:
-            self._running.pop(key, None)
-        self._slots.release()
-        if future.exception() is not None:
-            log.error("turn failed in the background", exc_info=future.exception())
+    def _run(self, key, work):
+        try:
+            return work()
+        finally:  # free before the result is seen: its reader may submit the call's next turn
+            with self._lock:
+                self._running.pop(key, None)
+            self._slots.release()
+
+
+def _log_failure(future):
+    if future.exception() is not None:
+        log.error("turn failed in the background", exc_info=future.exception())
 
 
 _pools = {}
 _pools_lock = threading.Lock()
 
 
-def _pool(rules):
+def turn_pool(rules):
     """One pool per process and size (gunicorn forks after the app loads)."""
     key = (os.getpid(), rules.workers, rules.backlog)
     with _pools_lock:

@@ -35,18 +35,25 @@ def answer_call(services, event, greet=None):
     """The call has just connected: greet (by default the coach's greeting), as turn 0."""
     event.index = 0
     greet = greet or services.coach.greet
-    def decide(caller, state, history):
-        return greet(caller, state)
+    def decide(opened):
+        return greet(opened.caller, opened.state)
     return _run_turn(services, event, decide)
 
 
-def take_turn(services, event):
+def take_turn(services, event, first_words=None):
     """The caller spoke (or stayed silent) in answer to turn `event.index - 1`.
 
     Returns an Answer, or Pending when another copy of the request is answering,
-    AskAgain when the turn was overtaken, Ended when the call is over."""
-    def decide(caller, state, history):
-        turn = TurnInput(event.speech, event.confidence, caller, state, history)
+    AskAgain when the turn was overtaken, Ended when the call is over.
+    `first_words(sentence, caller_id)` may speak the reply's first sentence early
+    (calls/first_words.py); the caller's id renders it into their audio folder."""
+    def decide(opened):
+        said_first = None
+        if first_words is not None:
+            def said_first(sentence):
+                return first_words(sentence, opened.call.caller_id)
+        turn = TurnInput(event.speech, event.confidence, opened.caller, opened.state,
+                         opened.history, said_first)
         return services.coach.respond(turn)
     return _run_turn(services, event, decide)
 
@@ -85,12 +92,16 @@ def close_call(services, event):
     db.session.commit()
 
 
-def replay(services, turn):
-    """The stored answer to `turn`, rendered again (from the audio cache)."""
+def replay(services, turn, after_first_sentence=False):
+    """The stored answer to `turn`, rendered again (from the audio cache); with
+    `after_first_sentence`, what follows the first sentence if it was spoken first."""
+    details = turn.details or {}
     reply = Reply(turn.reply, kind=turn.kind, end_call=turn.end_call,
-                  segments=(turn.details or {}).get("segments"))
+                  segments=details.get("segments"))
     parts, _ = _render(services, reply, turn.session.caller_id)
-    return Answer(parts, turn.end_call, turn.index + 1, (turn.details or {}).get("action"))
+    if after_first_sentence and details.get("first_sentence_spoken"):
+        parts = parts[1:]
+    return Answer(parts, turn.end_call, turn.index + 1, details.get("action"))
 
 
 @dataclass
@@ -116,7 +127,7 @@ def _run_turn_once(services, event, decide):
         return opened
     db_ms = _ms_since(started)
 
-    reply, coach_ms = _decide(decide, opened.caller, opened.state, opened.history)
+    reply, coach_ms = _decide(decide, opened)
     parts, speech_ms = _render(services, reply, opened.call.caller_id)
 
     timings = replace(reply.timings, db_ms=db_ms, coach_ms=coach_ms, speech_ms=speech_ms)
@@ -162,10 +173,10 @@ def _open(services, event):
     return _Opened(call, index, caller, state, history)
 
 
-def _decide(decide, caller, state, history):
+def _decide(decide, opened):
     started = time.perf_counter()
     try:
-        reply = decide(caller, state, history)
+        reply = decide(opened)
     except Exception:  # the caller must hear something, whatever broke
         log.exception("coach failed")
         reply = Reply(lang.catalogue()["calls.trouble"], kind="error",
@@ -185,6 +196,12 @@ def _render(services, reply, caller_id):
                  for part in pieces]
     reply.details["speech"] = journal.speech_usage(services.speaker, speech, parts)
     return parts, _ms_since(started)
+
+
+def audio_part(services, text, caller_id):
+    """`text` as a Spoken part, with its audio (in the caller's folder) when it could be
+    rendered within the speaker's budget."""
+    return Spoken(text, _audio_urls(services, [text], caller_id)[0])
 
 
 def _audio_urls(services, texts, caller_id):

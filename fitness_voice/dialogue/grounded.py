@@ -16,6 +16,7 @@ from ..text import speakable
 from ..text.clean import clean_reply
 from ..text.sentences import split_sentences
 from . import memory
+from .first_sentence import FirstSentence
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,14 @@ MAX_SENTENCES = 3  # a phone answer is one to three sentences
 
 def grounded_answer(providers, turn, text):
     """Answer from the knowledge base; mid-workout, then carry on with the workout."""
-    reply = _answer(providers, turn, text)
+    first = FirstSentence.for_turn(turn)  # None unless the call can speak it first
+    reply = _answer(providers, turn, text, first)
     if providers.workouts.active(turn.state):
         reply.text = f"{reply.text} {providers.workouts.reminder(turn.state)}"
-    return reply
+    return first.split(reply) if first else reply
 
 
-def _answer(providers, turn, text):
+def _answer(providers, turn, text, first=None):
     learned = side_facts(text, turn.caller)
     started = time.perf_counter()
     found = _search(providers, answering.standalone_question(text, turn.history, turn.state))
@@ -50,7 +52,8 @@ def _answer(providers, turn, text):
         profile.setdefault("name", name)
     context = answering.CoachContext(question=text, passages=found.passages,
                                      relevant=found.relevant, history=turn.history,
-                                     profile=profile, state=turn.state)
+                                     profile=profile, state=turn.state,
+                                     first_sentence=first.from_model if first else None)
     answer = providers.responder.answer(context)
     timings.add(answer.timings)
     said = speakable.for_speech(clean_reply(_checked(answer) or answer.text))

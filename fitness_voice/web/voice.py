@@ -118,6 +118,8 @@ def _outcome(outcome):
     """The TwiML for what a turn request came to."""
     if isinstance(outcome, calls.Held):  # still thinking: a filler now, the answer after
         return _hold(outcome.index, 0, "web.filler")
+    if isinstance(outcome, calls.FirstPart):  # the first sentence now, then the rest
+        return xml(twiml.hold(outcome.parts, url_for("voice.rest", n=outcome.index), _voice()))
     if isinstance(outcome, calls.AskAgain):
         return _ask_again(outcome.index, "web.too_slow")
     if isinstance(outcome, calls.Busy):
@@ -180,14 +182,36 @@ def incoming():
 @twilio_signed
 @rides_out_the_database
 def turn():
-    return _outcome(calls.take_turn_or_hold(current_app._get_current_object(), _services(),
-                                            _turn_event(), _wait_rules()))
+    event, app = _turn_event(), current_app._get_current_object()
+    if _first_sentence_first() and event.index is not None:  # the rest is found by n
+        return _outcome(calls.take_turn_first_sentence_first(app, _services(), event,
+                                                             _wait_rules()))
+    return _outcome(calls.take_turn_or_hold(app, _services(), event, _wait_rules()))
+
+
+def _first_sentence_first():
+    config = current_app.config
+    return config["FIRST_SENTENCE_FIRST"] or bool(config["OPENAI_STREAM"]
+                                                  and config.get("OPENAI_API_KEY"))
 
 
 @bp.post("/turn/wait")
 @twilio_signed
 @rides_out_the_database
 def wait():
+    return _when_stored("voice.wait", calls.wait_for_turn)
+
+
+@bp.post("/turn/rest")
+@twilio_signed
+@rides_out_the_database
+def rest():
+    """The continuation: the rest of a reply whose first sentence was just spoken."""
+    return _when_stored("voice.rest", calls.rest_of_turn)
+
+
+def _when_stored(endpoint, answer_of):
+    """The stored answer (by `answer_of`) once it comes, in wait steps of `w` rounds."""
     event, rules = _event(), _wait_rules()
     if event.index is None:
         raise BadRequest("n is required")
@@ -195,14 +219,14 @@ def wait():
     if spooled is not None:  # the turn gave up on the database: hold, then run it again
         return _database_hold(spooled.held_since, "voice.turn")
     round_ = _number("w", request.args.get("w", ""), int, 0, 1000) or 0
-    answer = calls.wait_for_turn(_services(), event, rules.seconds(round_))
+    answer = answer_of(_services(), event, rules.seconds(round_))
     if answer is not None:
         return _answer(answer)
     if rules.is_last(round_):
         # Ask again under the next turn number, so a late answer to this one
         # cannot be mistaken for the answer to what the caller says next.
         return _ask_again(event.index + 1, "web.too_slow")
-    return _hold(event.index, round_ + 1, "web.still_waiting")
+    return _hold(event.index, round_ + 1, "web.still_waiting", endpoint)
 
 
 def _ask_again(index, line):
@@ -213,10 +237,10 @@ def _ask_again(index, line):
     return xml(twiml.listen(spoken, action, gather, _voice()))
 
 
-def _hold(index, round_, line):
+def _hold(index, round_, line, endpoint="voice.wait"):
     said = lang.catalogue()[line]
     filler = Spoken(said, _services().speaker.audio_url(said))
-    wait_url = url_for("voice.wait", n=index, **({"w": round_} if round_ else {}))
+    wait_url = url_for(endpoint, n=index, **({"w": round_} if round_ else {}))
     return xml(twiml.hold([filler], wait_url, _voice()))
 
 
@@ -265,7 +289,7 @@ def _turn_to_ask_again(error_url):
         return None
     if path.endswith("/voice/turn"):
         return int(number)
-    if path.endswith("/voice/turn/wait"):
+    if path.endswith(("/voice/turn/wait", "/voice/turn/rest")):
         return int(number) + 1  # as web.too_slow: a late answer cannot be mistaken
     return None
 

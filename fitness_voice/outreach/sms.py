@@ -55,6 +55,18 @@ def wants_texts(caller_id):
     return bool(schedule is not None and schedule.texts)
 
 
+def text_after_call(config, caller_id, call_sid):
+    """The summary after a call the caller made, when they want texts and the REST
+    settings are there; a check-in call is texted by its own status callback."""
+    settings = rest.RestSettings.from_config(config)
+    if settings.missing() or not wants_texts(caller_id):
+        return None
+    checkin = db.session.execute(db.select(Checkin.id).filter_by(call_sid=call_sid)).first()
+    if checkin is not None:
+        return None
+    return send_summary(rest.client(settings), settings, caller_id, call_sid)
+
+
 def summary(caller, call_sid, now=None):
     """The text summarising the call `call_sid` for `caller`."""
     said = texts()
@@ -163,18 +175,6 @@ def send_summary(client, rest, caller_id, call_sid):
         text.message_sid, text.status = message.sid, message.status or "queued"
     db.session.commit()
     return text
-
-
-def text_after_call(config, caller_id, call_sid):
-    """The summary after a call the caller made, when they want texts and the REST
-    settings are there; a check-in call is texted by its own status callback."""
-    settings = rest.RestSettings.from_config(config)
-    if settings.missing() or not wants_texts(caller_id):
-        return None
-    checkin = db.session.execute(db.select(Checkin.id).filter_by(call_sid=call_sid)).first()
-    if checkin is not None:
-        return None
-    return send_summary(rest.client(settings), settings, caller_id, call_sid)
 
 
 def delivery(message_sid, status, error_code=None):

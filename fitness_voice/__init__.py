@@ -5,6 +5,7 @@ so a CLI command that needs none of them (`call --url`, `release` with nothing t
 do) never pays for them.
 """
 
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ class Services:
     # A claim on a turn older than this is a claimer that died: a copy takes it over.
     claim_seconds: float = 12.5
     outage: object = None  # calls.outage.OutageSettings: database blips ridden out
+    after_call: object = None  # (caller_id, call_sid): the summary text when a call ends
 
 
 def create_database_app(config=None):
@@ -91,6 +93,7 @@ def build_services(config, instance_path, kb):
     from .dialogue.flow import CallFlow, CallFlowSettings
     from .dialogue.intents import IntentRouter
     from .dialogue.pipeline import Pipeline, Providers
+    from .outreach import sms
     from .outreach.schedule import quiet_hours
     from .training.leading import WorkoutCoach
     from .web.voice import hold_lines
@@ -110,7 +113,8 @@ def build_services(config, instance_path, kb):
     outreach_dialogue.configure(outreach_dialogue.OutreachSettings(
         handoff_number=bool(config.get("HUMAN_COACH_NUMBER")),
         after_complaints=config["HANDOFF_AFTER_COMPLAINTS"],
-        quiet=quiet_hours(config["CHECKIN_QUIET_HOURS"])))
+        quiet=quiet_hours(config["CHECKIN_QUIET_HOURS"]),
+        texts=bool(config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_FROM_NUMBER"))))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     coach = CallFlow(flow, pipeline, hold_lines=hold_lines())
     speaker = speech.build_speaker(config, instance_path, _script_root)
@@ -118,7 +122,8 @@ def build_services(config, instance_path, kb):
     return Services(coach=coach, speaker=speaker,
                     resume_window_minutes=config["RESUME_WINDOW_MINUTES"],
                     claim_seconds=config["SLOW_REPLY_SECONDS"] + config["WAIT_FOR_REPLY_SECONDS"],
-                    outage=_outage_settings(config, instance_path))
+                    outage=_outage_settings(config, instance_path),
+                    after_call=functools.partial(sms.text_after_call, config))
 
 
 def _outage_settings(config, instance_path):

@@ -84,12 +84,26 @@ def close_call(services, event):
     session.status = event.status or session.status
     if event.duration_seconds is not None:
         session.duration_seconds = event.duration_seconds
+    # Under the row lock, one callback ends the call: a retried one texts no more.
+    ending = event.status in TERMINAL_STATUSES and session.ended_at is None
     if event.status in TERMINAL_STATUSES:
         session.ended_at = session.ended_at or utcnow()
         training_log.mark_dropped(session)
         journal.call_ended(session)
         erasure.finish_call(session, services.speaker)  # after the log line: it deletes it
+    caller_id = session.caller_id
     db.session.commit()
+    if ending and services.after_call is not None:
+        _after_call(services, caller_id, event.call_sid)
+
+
+def _after_call(services, caller_id, call_sid):
+    """The summary text; the call is recorded whatever happens to it."""
+    try:
+        services.after_call(caller_id, call_sid)
+    except Exception:
+        db.session.rollback()
+        log.exception("the text after call %s failed", call_sid)
 
 
 def replay(services, turn, after_first_sentence=False):

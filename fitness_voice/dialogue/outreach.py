@@ -20,12 +20,15 @@ from ..text.vocab import is_no, is_yes
 from ..training import zones
 from . import checkin
 
+TEXTS_OFFERED_AFTER = ("workout-complete", "weekly-plan")
+
 
 @dataclass(frozen=True)
 class OutreachSettings:
     handoff_number: bool = False  # a person (HUMAN_COACH_NUMBER) can be put through
     after_complaints: int = 2  # "that's not what I asked" this often hands off (0 = never)
     quiet: tuple | None = None  # (start, end) times of day no call is placed in
+    texts: bool = False  # the coach's number can text (the Twilio REST settings are there)
 
 
 _settings = OutreachSettings()
@@ -122,7 +125,7 @@ def _schedule_request(turn, text, state, schedule):
     clock = said_.time_in(text)
     if clock is not None:
         request["time"] = [clock.hour, clock.minute, clock.period_known]
-    elif schedule and not phrases.says("different_time", text):
+    elif schedule and schedule["local_time"] and not phrases.says("different_time", text):
         request["time"] = [*map(int, schedule["local_time"].split(":")), True]
     if schedule:
         request["zone"] = schedule["timezone"]
@@ -135,7 +138,7 @@ def _answer_question(turn, text, pending, state):
     if pending == "consent":
         return _consent(turn, text, state, request)
     if pending == "texts":
-        return _texts(text)
+        return _texts(turn, text)
     request["words"].append(text)
     if pending == "days":
         days = said_.days_in(text)
@@ -226,12 +229,30 @@ def _consent(turn, text, state, request):
                  profile_updates={"timezone": request["zone"]})
 
 
-def _texts(text):
+def _texts(turn, text):
+    effect = {"type": "outreach_texts", "words": text, "timezone": _known_zone(turn)}
     if is_yes(text):
-        return _line("texts_on", "outreach-texts", {"type": "outreach_texts", "on": True})
+        return _line("texts_on", "outreach-texts", {**effect, "on": True})
     if is_no(text):
-        return _line("texts_off", "outreach-texts", {"type": "outreach_texts", "on": False})
+        return _line("texts_off", "outreach-texts", {**effect, "on": False})
     return None
+
+
+def offer_texts(turn, reply):
+    """After a workout or a new weekly plan, ask once (ever) for the summary text."""
+    schedule = (turn.caller.outreach or {}).get("schedule") or {}
+    state = _state(turn)
+    if (not _settings.texts or reply.end_call or reply.kind not in TEXTS_OFFERED_AFTER
+            or schedule.get("texts_asked") or state.get("texts_offered")):
+        return reply
+    state["texts_offered"], state["pending"] = True, "texts"
+    question = lang.catalogue()["outreach.ask_texts"]
+    segments = list(reply.segments or [reply.text])
+    last = max(i for i, part in enumerate(segments) if isinstance(part, str))
+    segments[last] = f"{segments[last]} {question}"
+    reply.segments = segments if reply.segments else None
+    reply.text = " ".join(part for part in segments if isinstance(part, str))
+    return reply
 
 
 def _ask(state, pending, key, **fields):

@@ -26,7 +26,7 @@ from . import grounded, stages
 from .checkin import telling_keypad
 from .greeting import hello, welcome_back
 from .intents import SAFETY_EXAMPLES
-from .outreach import outreach_request
+from .outreach import offer_texts, outreach_request
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ class Pipeline:
         for stage in self.stages:
             reply = stage.answer(self.providers, turn, text)
             if reply is not None:
+                reply = offer_texts(turn, reply)
                 return stage, _remembered(turn.state, reply) if stage.remembered else reply
         raise LookupError("no stage answered; the last stage must always answer")
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Caller, CallSession, Checkin, TextMessage, Turn, WeeklyPlan, Workout, utcnow
 from ..text.sentences import split_sentences
 from ..training import planner
+from . import rest
 from . import schedule as timing
 from .store import cancel_waiting, schedule_of
 
@@ -52,6 +53,18 @@ def keyword(body):
 def wants_texts(caller_id):
     schedule = schedule_of(caller_id)
     return bool(schedule is not None and schedule.texts)
+
+
+def text_after_call(config, caller_id, call_sid):
+    """The summary after a call the caller made, when they want texts and the REST
+    settings are there; a check-in call is texted by its own status callback."""
+    settings = rest.RestSettings.from_config(config)
+    if settings.missing() or not wants_texts(caller_id):
+        return None
+    checkin = db.session.execute(db.select(Checkin.id).filter_by(call_sid=call_sid)).first()
+    if checkin is not None:
+        return None
+    return send_summary(rest.client(settings), settings, caller_id, call_sid)
 
 
 def summary(caller, call_sid, now=None):

@@ -76,9 +76,15 @@ def _stop(session, effect):
 
 def _texts(session, effect):
     schedule = schedule_of(session.caller_id)
-    if schedule is not None:
-        schedule.texts = bool(effect["on"])
-        schedule.texts_asked_at = schedule.texts_asked_at or utcnow()
+    if schedule is None:
+        # Asked in a call the caller made: texts without check-in calls are a
+        # schedule with no days that is never active (STOP and START find it too).
+        schedule = CheckinSchedule(caller_id=session.caller_id, days=[], local_time="",
+                                   timezone=effect.get("timezone") or "UTC", active=False,
+                                   consent_at=utcnow(), consent_words=effect.get("words") or "")
+        db.session.add(schedule)
+    schedule.texts = bool(effect["on"])
+    schedule.texts_asked_at = schedule.texts_asked_at or utcnow()
 
 
 def _voicemail(session, effect):

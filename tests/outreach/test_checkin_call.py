@@ -81,10 +81,13 @@ def test_a_check_in_from_scheduling_to_stop(outreach):
             "completed", "now", "human")
         workout = db.session.execute(db.select(Workout)).scalar_one()
         assert workout.focus == "full body" and workout.position >= 2
-        text = db.session.execute(db.select(TextMessage)).scalar_one()
+        # One text after the call that scheduled it (texts were a yes), one after the check-in.
+        texted = db.session.execute(db.select(TextMessage).order_by(TextMessage.id)).scalars()
+        [scheduling, text] = texted.all()
         assert text.status == "delivered" and text.call_sid == placed["sid"]
+        assert scheduling.call_sid != placed["sid"]
         assert not db.session.get(CheckinSchedule, schedule.id).active
-    [message] = outreach.peer.messages
+    [_, message] = outreach.peer.messages
     assert message["To"] == UK_NUMBER and "Today: 20 min full body" in message["Body"]
     assert "Reply STOP" in message["Body"]
 

@@ -19,6 +19,9 @@ class CallEvent:
     idempotency_token: str | None = None
     # calls/outage.py: when the database went away for a turn that is posted again.
     held_since: float | None = None
+    # Set when this request runs its turn again after a database blip (in the same
+    # request, or posted again after a hold): a claim on the turn is its own, not a copy's.
+    owns_claim: bool = False
 
 
 @dataclass

@@ -87,6 +87,7 @@ def ride_out(settings, event, run):
                 raise DatabaseAway(_held_since(event, first_failure)) from error
             time.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            event.owns_claim = True  # a claim this request made before the blip is its own
             continue
         Spool(settings).release(event)
         _store_orphans_quietly(settings)

@@ -175,7 +175,7 @@ def _open(services, event):
         db.session.commit()  # the caller was asked again since: this answer is not heard
         return AskAgain(session.claimed_turn + 1)
     stale_before = utcnow() - timedelta(seconds=services.claim_seconds)
-    if records.claimed_by_another(session, index, stale_before):
+    if not _owns_claim(event) and records.claimed_by_another(session, index, stale_before):
         db.session.commit()
         return Pending(index)
     state = CallState.from_json(session.state)
@@ -185,6 +185,12 @@ def _open(services, event):
     call = records.CallRow(session.id, session.caller_id, session.call_sid)
     db.session.commit()  # release the lock while the coach and speech engine work
     return _Opened(call, index, caller, state, history)
+
+
+def _owns_claim(event):
+    """A request that retried its own turn through a database blip, or the redirect
+    that posts a held turn again (its first request gave up), takes the claim back."""
+    return event.owns_claim or event.held_since is not None
 
 
 def _decide(decide, opened):

@@ -52,15 +52,7 @@ class PositionMixin:
         if following is None:
             position["reply"] = self._line("no_more")
             return LLMAnswer(text=self._line("no_more"), source=self.source)
-        found = passage_sentences(following)
-        chosen = self._take(list(range(len(found))), [s.text for s in found])
-        text = " ".join(found[i].text for i in chosen)
-        ctx.state["grounded"] = {
-            "passage_id": str(following.id), "file": getattr(following, "file", None),
-            "sentences": [s.text for s in found], "spoken": chosen, "offered": False,
-            "reply": text, "question": position.get("question"),
-            "topic": position.get("topic") or _title(following), "title": _title(following)}
-        return LLMAnswer(text=text, source=self.source, passages_used=[str(following.id)])
+        return self._say_passage(ctx, following, position.get("question"), position.get("topic"))
 
     def _take(self, indexes, sentences):
         chosen, words_taken = [], 0
@@ -90,7 +82,7 @@ class PositionMixin:
         reason sentence of the last answer's passage; never a repeat."""
         section = self._why_section(position, query)
         if section is not None:
-            return self._say_section(ctx, section, resolved)
+            return self._say_passage(ctx, section, resolved.question, resolved.topic)
         sentences = position["sentences"]
         spoken = set(position.get("spoken") or ())
         reasons = [i for i, text in enumerate(sentences)
@@ -129,15 +121,16 @@ class PositionMixin:
                 best = (shared, passage)
         return None if best is None else best[1]
 
-    def _say_section(self, ctx, passage, resolved):
+    def _say_passage(self, ctx, passage, question, topic):
+        """The opening of `passage`, remembered as where the next "more" picks up."""
         found = passage_sentences(passage)
         chosen = self._take(list(range(len(found))), [s.text for s in found])
         text = " ".join(found[i].text for i in chosen)
         ctx.state["grounded"] = {
             "passage_id": str(passage.id), "file": getattr(passage, "file", None),
             "sentences": [s.text for s in found], "spoken": chosen, "offered": False,
-            "reply": text, "question": resolved.question,
-            "topic": resolved.topic or _title(passage), "title": _title(passage)}
+            "reply": text, "question": question,
+            "topic": topic or _title(passage), "title": _title(passage)}
         return LLMAnswer(text=text, source=self.source, passages_used=[str(passage.id)])
 
 

@@ -10,15 +10,15 @@ import re
 from dataclasses import dataclass
 
 from .. import lang
-from ..text.numbers import parse_number
+from ..text.numbers import ONES, parse_number
+from ..training.planner import DAY_NAMES
 from ..training.vocabulary import AS_WRITTEN, VocabularyFile
 
 PHRASES = ("stop_calls", "schedule", "before_workouts", "different_time", "handoff",
            "complaint", "no_voicemail", "voicemail_ok", "now", "later", "skip",
            "morning", "evening")
-WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-              "eleven", "twelve")
+WEEK = DAY_NAMES
+HOUR_WORDS = ONES[1:13]  # one .. twelve
 MINUTE_WORDS = {"o'clock": 0, "oclock": 0, "fifteen": 15, "thirty": 30, "forty five": 45,
                 "forty-five": 45, "oh five": 5, "ten": 10, "twenty": 20, "forty": 40,
                 "fifty": 50}

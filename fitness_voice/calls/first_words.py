@@ -69,8 +69,9 @@ def take_turn_first_sentence_first(app, services, event, rules):
     number_the_turn(event)
     started = time.monotonic()
     words = FirstWords()
-    future = turn_pool(rules).submit((event.call_sid, event.index),
-                                 lambda: take_turn_in_context(app, services, event, words.offer))
+    future = turn_pool(rules).submit(
+        (event.call_sid, event.index),
+        lambda: take_turn_in_context(app, services, event, words.offer))
     if future is None:
         return Busy(event.index)
     future.add_done_callback(words.turn_finished)

@@ -66,7 +66,7 @@ def take_turn_or_hold(app, services, event, rules):
         return _waited_for(services, event, take_turn(services, event), rules.deadline)
     started = time.monotonic()
     future = turn_pool(rules).submit((event.call_sid, event.index),
-                                 lambda: take_turn_in_context(app, services, event))
+                                     lambda: take_turn_in_context(app, services, event))
     if future is None:
         return Busy(event.index)
     try:

@@ -7,7 +7,7 @@ the two halves of a hand-off (the whisper to the person, and how the dial ended)
 import functools
 import logging
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from .. import calls, lang
@@ -18,17 +18,10 @@ from ..models import Caller, CallSession
 from ..outreach import checkins, handoff, rest, sms
 from . import twiml
 from .signature import twilio_signed
+from .voice import listen_for_turn, say_voice, xml
 
 log = logging.getLogger(__name__)
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
-
-
-def _xml(document):
-    return Response(str(document), mimetype="text/xml")
-
-
-def _voice():
-    return twiml.Voice(current_app.config["SAY_VOICE"], current_app.config["SAY_LANGUAGE"])
 
 
 def _rest():
@@ -56,11 +49,6 @@ def _whole(raw):
     return int(raw) if raw and raw.isdigit() else None
 
 
-def _listen(parts, next_index):
-    gather = twiml.GatherSettings.from_config(current_app.config)
-    return _xml(twiml.listen(parts, url_for("voice.turn", n=next_index), gather, _voice()))
-
-
 @bp.post("/checkin")
 @twilio_signed
 def checkin_answered():
@@ -68,7 +56,7 @@ def checkin_answered():
     checkin = _checkin()
     if checkin is None:
         db.session.rollback()
-        return _xml(twiml.hang_up([], _voice()))
+        return xml(twiml.hang_up([], say_voice()))
     checkin.call_sid, checkin.status = request.form["CallSid"], "in-progress"
     db.session.commit()
     greet = functools.partial(checkin_dialogue.greet,
@@ -76,10 +64,10 @@ def checkin_answered():
     answer = calls.greet(current_app.extensions["fitness_voice"], _callee_event(),
                          calls.WaitRules.from_config(current_app.config), greet)
     if isinstance(answer, calls.AskAgain):  # a retried copy that waited in vain
-        return _listen([], answer.index)
+        return listen_for_turn([], answer.index)
     if not isinstance(answer, calls.Answer) or answer.end_call:
-        return _xml(twiml.hang_up(answer.parts, _voice()))
-    return _listen(answer.parts, answer.next_index)
+        return xml(twiml.hang_up(answer.parts, say_voice()))
+    return listen_for_turn(answer.parts, answer.next_index)
 
 
 @bp.post("/checkin/amd")
@@ -89,7 +77,7 @@ def machine_detected():
     checkin = _checkin()
     if checkin is None:
         db.session.rollback()
-        return _xml(twiml.empty())
+        return xml(twiml.empty())
     action = checkins.machine_answered(checkin, request.form.get("AnsweredBy", ""))
     call_sid, caller_name = checkin.call_sid, _caller_name(checkin.caller_id)
     db.session.commit()
@@ -100,10 +88,10 @@ def machine_detected():
         # The call is live: new TwiML replaces what it is doing (the greeting).
         try:
             rest.client(_rest()).calls(call_sid).update(
-                twiml=str(twiml.hang_up(parts, _voice())))
+                twiml=str(twiml.hang_up(parts, say_voice())))
         except Exception:  # e.g. the call ended before the beep: nothing to leave
             log.exception("check-in %s: the %s could not be sent", checkin.id, action)
-    return _xml(twiml.empty())
+    return xml(twiml.empty())
 
 
 def _caller_name(caller_id):
@@ -119,7 +107,7 @@ def checkin_status():
     checkin = _checkin()
     if checkin is None:
         db.session.rollback()
-        return _xml(twiml.empty())
+        return xml(twiml.empty())
     status = request.form.get("CallStatus", "")
     checkins.call_status(checkin, status, checkins.CheckinSettings.from_config(current_app.config))
     talked = status == "completed" and checkin.status == "completed"
@@ -131,7 +119,7 @@ def checkin_status():
         calls.close_call(current_app.extensions["fitness_voice"], _callee_event())
     if talked and session is not None:
         sms.send_summary(rest.client(_rest()), _rest(), caller_id, call_sid)
-    return _xml(twiml.empty())
+    return xml(twiml.empty())
 
 
 @bp.post("/sms")
@@ -140,7 +128,7 @@ def text_received():
     """A text to the coach's number: STOP, HELP, START, or anything else."""
     reply = MessagingResponse()
     reply.message(sms.text_received(request.form.get("From", ""), request.form.get("Body", "")))
-    return _xml(reply)
+    return xml(reply)
 
 
 @bp.post("/sms/status")
@@ -149,7 +137,7 @@ def text_status():
     text_id = request.args.get("text", "")
     sms.delivery(request.form.get("MessageSid", ""), request.form.get("MessageStatus"),
                  request.form.get("ErrorCode"), int(text_id) if text_id.isdigit() else None)
-    return _xml(twiml.empty())
+    return xml(twiml.empty())
 
 
 @bp.post("/handoff/whisper")
@@ -157,7 +145,7 @@ def text_status():
 def handoff_whisper():
     """Heard by the person answering, before the caller is put through."""
     call_sid = request.form.get("ParentCallSid") or request.form.get("CallSid", "")
-    return _xml(twiml.announce([Spoken(handoff.whisper(call_sid))], _voice()))
+    return xml(twiml.announce([Spoken(handoff.whisper(call_sid))], say_voice()))
 
 
 @bp.post("/handoff/ended")
@@ -168,7 +156,7 @@ def handoff_ended():
     answered = handoff.dial_ended(request.form.get("CallSid", ""),
                                   request.form.get("DialCallStatus", ""))
     if answered:
-        return _xml(twiml.hang_up([], _voice()))
+        return xml(twiml.hang_up([], say_voice()))
     said = lang.catalogue()["outreach.handoff_no_answer"]
     speaker = current_app.extensions["fitness_voice"].speaker
-    return _listen([Spoken(said, speaker.audio_url(said))], int(request.args.get("n", "1")))
+    return listen_for_turn([Spoken(said, speaker.audio_url(said))], int(request.args.get("n", "1")))

@@ -39,7 +39,7 @@ def xml(response, status=200):
     return Response(str(response), status=status, mimetype="text/xml")
 
 
-def _voice():
+def say_voice():
     return twiml.Voice(current_app.config["SAY_VOICE"], current_app.config["SAY_LANGUAGE"])
 
 
@@ -100,14 +100,18 @@ def _turn_event():
     return event
 
 
+def listen_for_turn(parts, index):
+    """Say `parts` inside a <Gather> whose answer is turn `index`."""
+    gather = twiml.GatherSettings.from_config(current_app.config)
+    return xml(twiml.listen(parts, url_for("voice.turn", n=index), gather, say_voice()))
+
+
 def _answer(answer):
     if answer.action == "handoff" and current_app.config.get("HUMAN_COACH_NUMBER"):
-        return xml(twiml.transfer(answer.parts, _dial(answer.next_index), _voice()))
+        return xml(twiml.transfer(answer.parts, _dial(answer.next_index), say_voice()))
     if answer.end_call:
-        return xml(twiml.hang_up(answer.parts, _voice()))
-    action = url_for("voice.turn", n=answer.next_index)
-    gather = twiml.GatherSettings.from_config(current_app.config)
-    return xml(twiml.listen(answer.parts, action, gather, _voice()))
+        return xml(twiml.hang_up(answer.parts, say_voice()))
+    return listen_for_turn(answer.parts, answer.next_index)
 
 
 def _wait_rules():
@@ -119,13 +123,13 @@ def _outcome(outcome):
     if isinstance(outcome, calls.Held):  # still thinking: a filler now, the answer after
         return _hold(outcome.index, 0, "web.filler")
     if isinstance(outcome, calls.FirstPart):  # the first sentence now, then the rest
-        return xml(twiml.hold(outcome.parts, url_for("voice.rest", n=outcome.index), _voice()))
+        return xml(twiml.hold(outcome.parts, url_for("voice.rest", n=outcome.index), say_voice()))
     if isinstance(outcome, calls.AskAgain):
         return _ask_again(outcome.index, "web.too_slow")
     if isinstance(outcome, calls.Busy):
         return _ask_again(outcome.index, "web.busy")
     if isinstance(outcome, calls.Ended):
-        return xml(twiml.hang_up([], _voice()))
+        return xml(twiml.hang_up([], say_voice()))
     return _answer(outcome)
 
 
@@ -145,7 +149,7 @@ def rides_out_the_database(view):
             since = _number("held", request.args.get("held", ""), float, 0) or time.time()
         if outage.outage_over_limit(_services().outage, since):
             log.error("database away for over DB_OUTAGE_SECONDS: the call ends")
-            return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
+            return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], say_voice()))
         return _database_hold(since)
     return guarded
 
@@ -154,7 +158,7 @@ def _database_hold(since, endpoint=None):
     said = lang.catalogue()["web.filler"]
     args = {**request.args.to_dict(), "held": f"{since:.3f}"}
     again = url_for(endpoint or request.endpoint, **args)
-    return xml(twiml.hold([Spoken(said), Silence(1)], again, _voice()))
+    return xml(twiml.hold([Spoken(said), Silence(1)], again, say_voice()))
 
 
 def _dial(next_index):
@@ -231,17 +235,14 @@ def _when_stored(endpoint, answer_of):
 
 def _ask_again(index, line):
     """Said with Twilio's own voice: nothing of ours is rendered when we are behind."""
-    spoken = [Spoken(lang.catalogue()[line])]
-    action = url_for("voice.turn", n=index)
-    gather = twiml.GatherSettings.from_config(current_app.config)
-    return xml(twiml.listen(spoken, action, gather, _voice()))
+    return listen_for_turn([Spoken(lang.catalogue()[line])], index)
 
 
 def _hold(index, round_, line, endpoint="voice.wait"):
     said = lang.catalogue()[line]
     filler = Spoken(said, _services().speaker.audio_url(said))
     wait_url = url_for(endpoint, n=index, **({"w": round_} if round_ else {}))
-    return xml(twiml.hold([filler], wait_url, _voice()))
+    return xml(twiml.hold([filler], wait_url, say_voice()))
 
 
 @bp.post("/status")
@@ -272,10 +273,8 @@ def fallback():
               re.sub(r"[^\w/.-]", "", urlsplit(request.form.get("ErrorUrl", "")).path)[:80])
     index = _turn_to_ask_again(request.form.get("ErrorUrl", ""))
     if index is None:
-        return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
-    said = lang.catalogue()["web.ask_again"]
-    gather = twiml.GatherSettings.from_config(current_app.config)
-    return xml(twiml.listen([Spoken(said)], url_for("voice.turn", n=index), gather, _voice()))
+        return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], say_voice()))
+    return listen_for_turn([Spoken(lang.catalogue()["web.ask_again"])], index)
 
 
 def _turn_to_ask_again(error_url):
@@ -306,4 +305,4 @@ def unexpected(error):
         return error
     log.exception("webhook %s failed", request.path)
     db.session.rollback()
-    return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], _voice()))
+    return xml(twiml.hang_up([Spoken(lang.catalogue()["web.apology"])], say_voice()))

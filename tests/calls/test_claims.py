@@ -11,6 +11,7 @@ from fitness_voice.extensions import db
 from fitness_voice.models import Turn
 from fitness_voice.simulator import serve_in_process
 from tests.calls.coaches import watch
+from tests.calls.copies import post_at_once
 from tests.conftest import TwilioActions
 from tests.postgres import fresh_database
 
@@ -54,25 +55,6 @@ def two_apps(request, make_app, tmp_path):
         drop()
 
 
-def post_at_once(urls, path, form, signature_for):
-    barrier = threading.Barrier(COPIES)
-    answers = [None] * COPIES
-
-    def post(slot):
-        base_url = urls[slot % len(urls)]
-        with requests.Session() as http:
-            barrier.wait()
-            answers[slot] = http.post(base_url + path, data=form, timeout=60,
-                                      headers={"X-Twilio-Signature": signature_for(base_url)})
-
-    threads = [threading.Thread(target=post, args=(slot,)) for slot in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
-
 def test_concurrent_copies_of_a_turn_run_the_coach_once(two_apps):
     apps, urls = two_apps
     twilio = TwilioActions(None, "test-auth-token")
@@ -89,7 +71,7 @@ def test_concurrent_copies_of_a_turn_run_the_coach_once(two_apps):
     path = "/voice/turn?n=1"
     form = twilio.params(SpeechResult="how much protein do I need", Confidence="0.9")
     answers = post_at_once(urls, path, form, lambda base_url: twilio.validator.compute_signature(
-        base_url + path, form))
+        base_url + path, form), COPIES)
 
     assert {answer.status_code for answer in answers} == {200}
     assert len({answer.text for answer in answers}) == 1

@@ -1,7 +1,6 @@
 """Twilio retries: copies of one request, at once or in turn, store one session and
 one turn. Run against SQLite and a real Postgres, through a real threaded server."""
 
-import threading
 
 import pytest
 import requests
@@ -9,6 +8,7 @@ import requests
 from fitness_voice.extensions import db
 from fitness_voice.models import CallSession, Turn
 from fitness_voice.simulator import serve_in_process
+from tests.calls.copies import post_at_once
 from tests.conftest import TwilioActions
 from tests.postgres import fresh_database
 
@@ -32,24 +32,6 @@ def served_app(request, make_app):
         drop()
 
 
-def post_copies_at_once(base_url, path, form, signature):
-    barrier = threading.Barrier(COPIES)
-    answers = [None] * COPIES
-
-    def post(slot):
-        with requests.Session() as http:
-            barrier.wait()
-            answers[slot] = http.post(base_url + path, data=form, timeout=30,
-                                      headers={"X-Twilio-Signature": signature})
-
-    threads = [threading.Thread(target=post, args=(slot,)) for slot in range(COPIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
-
 def signed(base_url, twilio, path, **fields):
     form = twilio.params(**fields)
     return form, twilio.validator.compute_signature(base_url + path, form)
@@ -66,7 +48,7 @@ def test_concurrent_copies_of_the_incoming_call_make_one_session(served_app):
     app, base_url = served_app
     twilio = TwilioActions(None, "test-auth-token")
     form, signature = signed(base_url, twilio, "/voice")
-    answers = post_copies_at_once(base_url, "/voice", form, signature)
+    answers = post_at_once([base_url], "/voice", form, lambda _: signature, COPIES, timeout=30)
     assert {answer.status_code for answer in answers} == {200}
     assert len({answer.text for answer in answers}) == 1
     assert counts(app) == (1, [0])
@@ -80,7 +62,8 @@ def test_concurrent_copies_of_a_turn_store_it_once(served_app):
                   timeout=30)
     form, signature = signed(base_url, twilio, "/voice/turn?n=1", SpeechResult="hello coach",
                              Confidence="0.9")
-    answers = post_copies_at_once(base_url, "/voice/turn?n=1", form, signature)
+    answers = post_at_once([base_url], "/voice/turn?n=1", form, lambda _: signature, COPIES,
+                           timeout=30)
     assert {answer.status_code for answer in answers} == {200}
     assert len({answer.text for answer in answers}) == 1
     assert counts(app) == (1, [0, 1])

@@ -24,15 +24,13 @@ Run it by hand: `python -m tests.peers.elevenlabs_server [port]`.
 import json
 import re
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
-
-import numpy as np
 
 from fitness_voice.speech.formats import mulaw_encode
 from tests.peers.polly_server import encode_mp3
+from tests.peers.speech_peer import SpeechPeer, tone
 
 API_KEY = "test-elevenlabs-key"
 VOICE_ID = "21m00Tcm4TlvDq8ikWAM"
@@ -41,60 +39,20 @@ FORMAT = re.compile(r"^(ulaw_8000|mp3_(22050|44100)_(32|64|128)|pcm_(8000|16000|
 MODES = ("ok", "busy", "error", "html", "slow")
 
 
-class ElevenLabsPeer:
+class ElevenLabsPeer(SpeechPeer):
+    thread_name = "elevenlabs-peer"
+
     def __init__(self, api_key=API_KEY, voices=(VOICE_ID,), host="127.0.0.1", port=0):
+        super().__init__(_handler_for(self), host, port)
         self.api_key = api_key
         self.voices = set(voices)
-        self.mode = "ok"
-        self.failures = None  # None: the mode lasts; n: fail n requests, then "ok"
-        self.delay = 2.0
         self.requests = []  # (path, query, headers, body) received, oldest first
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-
-    @property
-    def url(self):
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True,
-                         name="elevenlabs-peer").start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def next_mode(self):
-        with self._lock:
-            mode = self.mode
-            if mode != "ok" and self.failures is not None:
-                self.failures -= 1
-                if self.failures <= 0:
-                    self.mode, self.failures = "ok", None
-            return mode
-
-
-def tone(words, rate):
-    """int16 samples: a tone as long as `words` would take to say."""
-    seconds = min(max(len(words.split()) * 0.35, 0.3), 30.0)
-    t = np.arange(int(seconds * rate)) / rate
-    envelope = np.minimum(1.0, np.minimum(t, seconds - t) * 20)
-    return (np.sin(2 * np.pi * 440 * t) * envelope * 8000).astype("<i2")
 
 
 def audio(output_format, text):
     """(bytes, content type) of `text` in an ElevenLabs output_format."""
     kind, rate = output_format.split("_")[:2]
-    samples = tone(text, int(rate))
+    samples = tone(len(text.split()) * 0.35, int(rate))  # as long as the words would take
     if kind == "ulaw":
         return mulaw_encode(samples), "audio/basic"
     if kind == "mp3":

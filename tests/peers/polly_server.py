@@ -23,69 +23,36 @@ Run it by hand: `python -m tests.peers.polly_server [port] [tone|piper]`.
 
 import json
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import numpy as np
+
+from tests.peers.speech_peer import SpeechPeer, tone
 
 MODES = ("ok", "throttle", "error", "zero-bytes", "slow")
 
 
-class PollyPeer:
+class PollyPeer(SpeechPeer):
+    thread_name = "polly-peer"
+
     def __init__(self, renderer="tone", host="127.0.0.1", port=0):
-        self.mode = "ok"
-        self.failures = None  # None: the mode lasts; n: fail n requests, then "ok"
-        self.delay = 2.0
+        super().__init__(_handler_for(self), host, port)
         self.renderer = renderer
         self.requests = []  # JSON bodies received, oldest first
-        self._lock = threading.Lock()
         self._piper = None
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = None
-
-    @property
-    def url(self):
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="polly-peer")
-        self._thread.start()
-        return self
 
     def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
+        super().stop()
         if self._piper is not None:
             self._piper.close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def next_mode(self):
-        with self._lock:
-            mode = self.mode
-            if mode != "ok" and self.failures is not None:
-                self.failures -= 1
-                if self.failures <= 0:
-                    self.mode, self.failures = "ok", None
-            return mode
 
     def render(self, words, rate):
         """int16 samples of `words` spoken at `rate` Hz."""
         if self.renderer == "piper":
             return self._render_piper(words, rate)
-        seconds = min(max(len(words) * 0.06, 0.3), 30.0)
-        t = np.arange(int(seconds * rate)) / rate
-        envelope = np.minimum(1.0, np.minimum(t, seconds - t) * 20)
-        return (np.sin(2 * np.pi * 440 * t) * envelope * 8000).astype("<i2")
+        return tone(len(words) * 0.06, rate)
 
     def _render_piper(self, words, rate):
         from fitness_voice.speech.formats import read_wav, resample

@@ -21,7 +21,6 @@ import argparse
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -33,17 +32,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from turn_latency import free_port  # noqa: E402  (bench/turn_latency.py)
+
 from fitness_voice.simulator import Phone, ScriptedCaller  # noqa: E402
 
 TOKEN = "bench-token"
 SMALL_TALK = ["hi my name is Alex", "I want to build muscle", "thanks", "say that again",
               "what can you do", ""]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(args, port):

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from fault_calls import run_calls, stored_speech, tally  # noqa: E402
-from turn_latency import free_port  # noqa: E402
+from turn_latency import free_port, start_gunicorn  # noqa: E402
 
 from tests.faults.attacks import PUBLIC_URL, TOKEN, forgeries, fuzzed_request, send  # noqa: E402
 from tests.faults.cluster import ThrowawayPostgres  # noqa: E402
@@ -117,26 +117,6 @@ def bench_fuzz(cases):
     print(f"fuzz: {sum(statuses.values())} signed requests in {time.perf_counter() - started:.0f}"
           f" s: 5xx {failures['5xx']}, apology instead of 400 "
           f"{failures['apology instead of 400']}; statuses {dict(statuses)}")
-
-
-def start_gunicorn(env, port):
-    """gunicorn as the Procfile runs it, migrated first; waits until it answers."""
-    bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    server = subprocess.Popen([str(bin_dir / "gunicorn"), "wsgi:app", "--config",
-                               "gunicorn.conf.py", "--access-logfile", "/dev/null"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def worker_pids(master):

@@ -24,7 +24,6 @@ import argparse
 import os
 import runpy
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from load_calls import TWILIO_LIMIT, Lines, SimulatedCall, questions  # noqa: E402
 from stats import percentile  # noqa: E402  (bench/stats.py)
+from turn_latency import free_port  # noqa: E402  (bench/turn_latency.py)
 
 from bench.floor_app import FLOOR_TABLE  # noqa: E402
 from fitness_voice import lang  # noqa: E402
@@ -76,12 +76,6 @@ class Level:
 
     def p(self, fraction):
         return percentile(self.waits, fraction) if self.waits else float("nan")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

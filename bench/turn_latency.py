@@ -63,19 +63,22 @@ def free_port():
 
 
 def start_gunicorn(env, port):
+    """gunicorn as the Procfile runs it, migrated first; waits until it answers
+    (a loaded machine can take minutes to boot the workers)."""
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     server = subprocess.Popen([str(bin_dir / "gunicorn"), "wsgi:app", "--config",
                                "gunicorn.conf.py", "--access-logfile", "/dev/null"],
-                              cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 180
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
                 return server
-        except requests.ConnectionError:
-            time.sleep(0.3)
+        except requests.RequestException:
+            time.sleep(0.5)
     server.terminate()
     raise SystemExit("gunicorn did not start")
 

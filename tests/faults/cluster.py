@@ -9,23 +9,18 @@ runs as the `postgres` user.
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 
 import pytest
 
+from tests.ports import free_port
+
 
 def _binaries():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return os.path.dirname(found[-1]) if found else None
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ThrowawayPostgres:
@@ -38,7 +33,7 @@ class ThrowawayPostgres:
             pytest.skip(message)
         self.root = tempfile.mkdtemp(prefix="fitness_voice_pg_")
         self.data = os.path.join(self.root, "data")
-        self.port = _free_port()
+        self.port = free_port()
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.as_user:
             shutil.chown(self.root, "postgres", "postgres")

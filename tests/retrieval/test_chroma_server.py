@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from flask import Flask
 from fitness_voice import retrieval
 from fitness_voice.config import PROJECT_ROOT
 from fitness_voice.retrieval import KnowledgeBase
+from tests.ports import free_port
 
 KB = PROJECT_ROOT / "kb"
 FILES = ["creatine.md", "hydration.md", "sets-and-reps.md", "exercises/push-up.md"]
@@ -27,12 +27,6 @@ def _chroma_cli():
     return str(beside) if beside.exists() else shutil.which("chroma")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """A `chroma run` process on loopback, stopped after this module."""
@@ -43,7 +37,7 @@ def chroma_server(tmp_path_factory):
             pytest.fail(message)
         pytest.skip(message)
     root = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = open(root / "server.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen([cli, "run", "--path", str(root / "data"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)

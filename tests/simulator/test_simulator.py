@@ -1,7 +1,6 @@
 """The call simulator against the app: in-process, and under gunicorn as deployed."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from sqlalchemy import create_engine, text
 from fitness_voice.extensions import db
 from fitness_voice.models import CallSession, Turn
 from fitness_voice.simulator import CallFailed, Phone, ScriptedCaller, audio_kind, serve_in_process
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "fixtures" / "ten_turns.script"
@@ -70,12 +70,6 @@ def test_simulator_reports_a_forged_token_as_a_failed_call(app):
     (b"\xff\xfb\x90\x00", "mp3"), (b"\x00" * 8, None), (b"<Error/>", None)])
 def test_audio_kind_reads_the_bytes(data, kind):
     assert audio_kind(data) == kind
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.slow

@@ -107,14 +107,14 @@ def build_services(config, instance_path, kb):
     # (and checked) here, once per process, not on a caller's first turn.
     router = IntentRouter(kb.embedder.embed)
     router.classifier()
-    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
-                                  answers_with_llm=bool(config.get("OPENAI_API_KEY")),
-                                  repair=retrieval.repair_speech))
-    outreach_dialogue.configure(outreach_dialogue.OutreachSettings(
+    outreach = outreach_dialogue.OutreachSettings(
         handoff_number=bool(config.get("HUMAN_COACH_NUMBER")),
         after_complaints=config["HANDOFF_AFTER_COMPLAINTS"],
         quiet=quiet_hours(config["CHECKIN_QUIET_HOURS"]),
-        texts=bool(config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_FROM_NUMBER"))))
+        texts=bool(config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_FROM_NUMBER")))
+    pipeline = Pipeline(Providers(kb, responder, workouts, safety_lines, router=router,
+                                  answers_with_llm=bool(config.get("OPENAI_API_KEY")),
+                                  repair=retrieval.repair_speech, outreach=outreach))
     flow = CallFlowSettings(config["MAX_MISSED_TURNS"], config["MIN_SPEECH_CONFIDENCE"])
     coach = CallFlow(flow, pipeline, hold_lines=hold_lines())
     speaker = speech.build_speaker(config, instance_path, _script_root)

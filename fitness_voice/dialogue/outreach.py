@@ -31,17 +31,14 @@ class OutreachSettings:
     texts: bool = False  # the coach's number can text (the Twilio REST settings are there)
 
 
-_settings = OutreachSettings()
-
-
-def configure(settings):
-    """Set once per process by the factory, from the app's settings."""
-    global _settings
-    _settings = settings
+def settings_of(providers):
+    """The app's outreach settings (the factory puts them in the stages' providers)."""
+    return providers.outreach or OutreachSettings()
 
 
 def outreach_request(providers, turn, text):
     """Answers to this stage's own questions first, then the caller's requests."""
+    settings = settings_of(providers)
     state = _state(turn)
     pending = state.pop("pending", None)
     if pending in checkin.QUESTIONS:
@@ -49,10 +46,10 @@ def outreach_request(providers, turn, text):
         if reply is not None:
             return reply
     elif pending:
-        reply = _answer_question(turn, text, pending, state)
+        reply = _answer_question(settings, turn, text, pending, state)
         if reply is not None:
             return reply
-    return _request(turn, text, state)
+    return _request(settings, turn, text, state)
 
 
 def _state(turn):
@@ -61,14 +58,14 @@ def _state(turn):
     return turn.state.outreach
 
 
-def _request(turn, text, state):
+def _request(settings, turn, text, state):
     phrases = said_.phrases()
     if phrases.says("handoff", text):
-        return handoff(turn, text, "asked")
+        return handoff(settings, text, "asked")
     if phrases.says("complaint", text):
         state["complaints"] = state.get("complaints", 0) + 1
-        if _settings.after_complaints and state["complaints"] >= _settings.after_complaints:
-            return handoff(turn, text, "complaints")
+        if settings.after_complaints and state["complaints"] >= settings.after_complaints:
+            return handoff(settings, text, "complaints")
         return None  # the dialogue's own answer to a complaint
     schedule = turn.caller.outreach.get("schedule") if turn.caller.outreach else None
     if phrases.says("stop_calls", text):
@@ -80,15 +77,15 @@ def _request(turn, text, state):
         return _line("voicemail_ok", "outreach-voicemail", {"type": "outreach_voicemail",
                                                            "on": True})
     if said_.is_schedule_request(text):
-        return _schedule_request(turn, text, state, schedule)
+        return _schedule_request(settings, turn, text, state, schedule)
     return None
 
 
-def handoff(turn, text, reason):
+def handoff(settings, text, reason):
     """Put the caller through to a person (the webhooks <Dial>), or, with no one to
     put them through to, promise a call back."""
     lines = lang.catalogue()
-    if not _settings.handoff_number:
+    if not settings.handoff_number:
         return Reply(lines["outreach.handoff_unavailable"], kind="handoff-unavailable",
                      effects=[{"type": "outreach_handoff", "reason": reason, "said": text,
                                "status": "unavailable"}])
@@ -109,7 +106,7 @@ def _line(key, kind, effect):
 
 # -- scheduling: days, a time, a zone, then a yes ---------------------------------
 
-def _schedule_request(turn, text, state, schedule):
+def _schedule_request(settings, turn, text, state, schedule):
     phrases = said_.phrases()
     request = {"words": [text]}
     days = said_.days_in(text)
@@ -130,10 +127,10 @@ def _schedule_request(turn, text, state, schedule):
     if schedule:
         request["zone"] = schedule["timezone"]
     state["request"] = request
-    return _next_question(turn, state)
+    return _next_question(settings, turn, state)
 
 
-def _answer_question(turn, text, pending, state):
+def _answer_question(settings, turn, text, pending, state):
     request = state.get("request") or {"words": []}
     if pending == "consent":
         return _consent(turn, text, state, request)
@@ -171,10 +168,10 @@ def _answer_question(turn, text, pending, state):
             state["zone_asked_again"] = True
             return _ask(state, "zone", "zone_unknown")
         request["zone"] = zone
-    return _next_question(turn, state)
+    return _next_question(settings, turn, state)
 
 
-def _next_question(turn, state):
+def _next_question(settings, turn, state):
     """Ask for what the request still lacks; with all of it, read it back for a yes."""
     lines, request = lang.catalogue(), state["request"]
     if not request.get("days"):
@@ -185,8 +182,8 @@ def _next_question(turn, state):
     if not known:
         return _ask(state, "period", "ask_period", time=_hour_words(hour, minute))
     at = timing.parse_clock(f"{hour:02d}:{minute:02d}")
-    if timing.is_quiet(at, _settings.quiet):
-        start, end = _settings.quiet
+    if timing.is_quiet(at, settings.quiet):
+        start, end = settings.quiet
         request.pop("time")
         return _ask(state, "time", "quiet_hours", start=timing.spoken_time(start),
                     end=timing.spoken_time(end))
@@ -238,11 +235,11 @@ def _texts(turn, text):
     return None
 
 
-def offer_texts(turn, reply):
+def offer_texts(providers, turn, reply):
     """After a workout or a new weekly plan, ask once (ever) for the summary text."""
     schedule = (turn.caller.outreach or {}).get("schedule") or {}
     state = _state(turn)
-    if (not _settings.texts or reply.end_call or reply.kind not in TEXTS_OFFERED_AFTER
+    if (not settings_of(providers).texts or reply.end_call or reply.kind not in TEXTS_OFFERED_AFTER
             or schedule.get("texts_asked") or state.get("texts_offered")):
         return reply
     state["texts_offered"], state["pending"] = True, "texts"

@@ -75,6 +75,8 @@ class Providers:
     # The caller's line with recognition slips undone (retrieval.repair_speech);
     # turn.speech keeps the words as heard, and safety reads both.
     repair: Callable[[str], str] = lambda text: text
+    # dialogue.outreach.OutreachSettings: hand-off, quiet hours, texts; None: the defaults.
+    outreach: object = None
 
 
 class Pipeline:
@@ -120,7 +122,7 @@ class Pipeline:
         for stage in self.stages:
             reply = stage.answer(self.providers, turn, text)
             if reply is not None:
-                reply = offer_texts(turn, reply)
+                reply = offer_texts(self.providers, turn, reply)
                 return stage, _remembered(turn.state, reply) if stage.remembered else reply
         raise LookupError("no stage answered; the last stage must always answer")
 

@@ -200,8 +200,7 @@ def speech_settings():
         "AUDIO_MAX_FILES": _env_int("AUDIO_MAX_FILES", 20_000),
         # The words of a local file in an X-Audio-Text header, for the call
         # simulator; off in production, where a URL must give away nothing.
-        "AUDIO_TEXT_HEADER": _env_bool("AUDIO_TEXT_HEADER",
-                                       _env("APP_ENV", "development") != "production"),
+        "AUDIO_TEXT_HEADER": _env_bool("AUDIO_TEXT_HEADER", not _production()),
         "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
         "POLLY_VOICE": _env("POLLY_VOICE", "Joanna"),
         "POLLY_ENGINE": _env("POLLY_ENGINE", "neural"),
@@ -255,7 +254,7 @@ def coach_settings():
 
 def console_settings():
     # -- the operator console (/console) --
-    production = _env("APP_ENV", "development") == "production"
+    production = _production()
     return {
         # Off in production unless asked for: it shows callers' transcripts.
         "CONSOLE_ENABLED": _env_bool("CONSOLE_ENABLED", not production),

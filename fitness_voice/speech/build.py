@@ -59,7 +59,8 @@ def _piper_worker(config):
         model = model or default_model
         voice_config = voice_config or (default_config if model == default_model
                                         else model + ".json")
-    return PiperWorker(model, voice_config, timeout=config.get("SPEECH_TIMEOUT", 5.0))
+    return PiperWorker(model, voice_config, timeout=config.get("SPEECH_TIMEOUT", 5.0),
+                       niceness=config.get("PIPER_NICENESS", PiperWorker.NICENESS))
 
 
 def build_store(config, instance_path, script_root=None):

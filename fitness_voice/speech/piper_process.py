@@ -8,6 +8,7 @@ import contextlib
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,11 @@ class PiperWorker:
     this). After a failure it is not started again for a while, doubling from
     RETRY_FIRST to RETRY_AFTER, so a sick engine is never restarted in a storm."""
 
+    # piper runs this much nicer than the app: a turn's own work (safety, routing,
+    # retrieval, the database) takes the CPU first, and a line that cannot be
+    # spoken within the budget is <Say>d, rather than every turn slowing down.
+    NICENESS = 10
+
     RETRY_FIRST = 1.0
     RETRY_AFTER = 30.0
     # Seconds to load the voice (about 0.6 s on an idle machine, several on a busy
@@ -42,7 +48,9 @@ class PiperWorker:
     START_ALLOWANCE = 15.0
     SECONDS_PER_CHARACTER = 0.02  # a long reply on a busy machine is slow, not dead
 
-    def __init__(self, model, config, timeout=5.0, sentence_silence=0.3, python=None):
+    def __init__(self, model, config, timeout=5.0, sentence_silence=0.3, python=None,
+                 niceness=NICENESS):
+        self.niceness = niceness
         self.model = str(model)
         self.config = str(config)
         self.timeout = timeout
@@ -108,8 +116,9 @@ class PiperWorker:
                 self._broken_until = time.monotonic() + self.RETRY_AFTER
                 raise SpeechError(f"piper voice file not found: {path}")
         self._outdir = tempfile.mkdtemp(prefix="fitness-voice-piper-")
-        command = [self.python, "-m", "piper", "--model", self.model, "--config", self.config,
-                   "--output-dir", self._outdir, "--sentence-silence", str(self.sentence_silence)]
+        command = [*_nicer(self.niceness), self.python, "-m", "piper", "--model", self.model,
+                   "--config", self.config, "--output-dir", self._outdir,
+                   "--sentence-silence", str(self.sentence_silence)]
         try:
             proc = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -168,6 +177,13 @@ def _worker_environment():
            if name in keep or name.startswith(("LC_", "OMP_", "ORT_", "LD_", "PYTHONPATH"))}
     env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
     return env
+
+
+def _nicer(niceness):
+    """The prefix that starts a program at a lower CPU priority (coreutils' nice, so
+    that every thread the program starts inherits it), or none."""
+    found = shutil.which("nice") if niceness else None
+    return [found, "-n", str(niceness)] if found else []
 
 
 def _pump(stream, lines):

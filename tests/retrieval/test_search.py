@@ -3,6 +3,7 @@
 import pytest
 
 from fitness_voice.retrieval import KnowledgeError, SearchResult
+from fitness_voice.retrieval import index as index_module
 from fitness_voice.retrieval.index import diversify
 from fitness_voice.retrieval.passages import Passage
 
@@ -57,6 +58,20 @@ def test_passages_of_a_file_in_order(small_kb):
     assert [p.heading for p in passages] == headings
     assert passages[0].text.startswith("There's no single daily water target")
     assert small_kb.passages_of("no-such-file.md") == []
+
+
+def test_a_files_passages_are_read_once_a_minute(small_kb, monkeypatch):
+    reads = []
+    read_file = small_kb._read_file
+    monkeypatch.setattr(small_kb, "_read_file", lambda file: reads.append(file) or read_file(file))
+    first = small_kb.passages_of("creatine.md")
+    first[0].text = "changed by a caller of passages_of"
+    again = small_kb.passages_of("creatine.md")
+    assert reads == ["creatine.md"]
+    assert again[0].text != first[0].text
+    monkeypatch.setattr(index_module, "FILE_CACHE_SECONDS", 0.0)
+    small_kb.passages_of("creatine.md")
+    assert reads == ["creatine.md", "creatine.md"]
 
 
 def test_search_before_any_ingest(tmp_path):

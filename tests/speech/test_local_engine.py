@@ -3,6 +3,7 @@
 import os
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,20 @@ def test_local_engine_recovers_after_its_process_dies(local_worker, tmp_path):
     local_worker._proc.kill()
     local_worker._proc.wait()
     assert speaker.audio_url("Two.")  # a new process is started for the next reply
+
+
+@LOCAL
+@pytest.mark.parametrize("niceness", [0, 7])
+def test_piper_runs_nicer_than_the_app(tmp_path, niceness):
+    model, config = default_voice_files()
+    worker = PiperWorker(model, config, timeout=30, niceness=niceness)
+    try:
+        assert audio_kind(worker.synthesize("Nice and easy.")) == "wav"
+        threads = list(Path(f"/proc/{worker._proc.pid}/task").iterdir())
+        nice = {int((task / "stat").read_text().rsplit(")", 1)[1].split()[16]) for task in threads}
+        assert nice == {os.nice(0) + niceness}  # every thread of it, not only the first
+    finally:
+        worker.close()
 
 
 @LOCAL

@@ -3,6 +3,10 @@ embedded again: fixed phrases, a retried turn, the questions callers often ask.
 
 Only short lists are cached (a caller's line, a query); building the index
 passes thousands of passages at once, which would only push the lines out.
+
+An embedder whose tokenizer lowercases (`lowercases`, as all-MiniLM's does)
+gives "How do I" and "how do i" one vector, so they share one entry: the
+safety check, the router and retrieval each see the line in their own case.
 """
 
 import threading
@@ -31,11 +35,18 @@ class CachedEmbedder(EmbeddingProvider):
         texts = list(texts)
         if not texts or len(texts) > MAX_CACHED_BATCH:
             return self.embedder.embed(texts)
-        found = self._recall(texts)
-        missing = list(dict.fromkeys(text for text in texts if text not in found))
+        keys = [self._key(text) for text in texts]
+        found = self._recall(keys)
+        missing = list(dict.fromkeys(key for key in keys if key not in found))
         if missing:
             found.update(self._remember(missing, self.embedder.embed(missing)))
-        return np.stack([found[text] for text in texts])
+        return np.stack([found[key] for key in keys])
+
+    def _key(self, text):
+        """The text as the model reads it: whitespace runs are one break to a BERT
+        tokenizer, and case is gone when it lowercases."""
+        text = " ".join(text.split())
+        return text.lower() if getattr(self.embedder, "lowercases", False) else text
 
     def __len__(self):
         return len(self._vectors)

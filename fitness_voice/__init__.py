@@ -31,6 +31,7 @@ class Services:
 def create_database_app(config=None):
     """The settings, their guards and the database, without the coach: for migrations
     and the release step, which must not pay for the models and the index."""
+    from . import pool_ping
     from .extensions import db, migrate
 
     app = Flask(__name__, instance_relative_config=True)
@@ -46,6 +47,8 @@ def create_database_app(config=None):
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"))
     with app.app_context():
         _tune_sqlite(db.engine)
+        if db.engine.dialect.name != "sqlite":
+            pool_ping.ping_when_idle(db.engine, app.config["DB_PING_IDLE_SECONDS"])
     return app
 
 
@@ -143,7 +146,7 @@ def _engine_options(app):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
     # Error messages must not quote a caller's number or words (redaction.py).
-    options = {"pool_pre_ping": True, "hide_parameters": True}
+    options = {"hide_parameters": True}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg2"):
         # Connecting gives up quickly: a database that is away is retried by the turn
         # (calls/outage.py) and reported by the readiness check, not waited on.

@@ -125,6 +125,8 @@ def outage_settings():
         # ...then the caller hears "one moment" and the turn is posted again;
         # only after the database has been away this long does the call end.
         "DB_OUTAGE_SECONDS": _env_float("DB_OUTAGE_SECONDS", 20.0),
+        # A pooled connection idle longer than this is pinged before use (pool_ping.py).
+        "DB_PING_IDLE_SECONDS": _env_float("DB_PING_IDLE_SECONDS", 2.0),
         # Turns answered but not yet stored wait here (default: <instance>/spool).
         "SPOOL_DIR": _env("SPOOL_DIR"),
     }

@@ -52,15 +52,19 @@ EXPERIENCE = (
 )
 # A name given outright: "my name is Sam", "call me Jo". Every candidate must
 # still look like a name (see looks_like_name).
+# A word callers put between the lead-in and the name: "my name's actually Sasha".
+_BEFORE_NAME = r"(?:(?:actually|really|just|simply)\s+)?"
 NAME = re.compile(r"\b(?:my name is|my name's|my names|name's|call me|you can call me)\s+"
-                  r"([a-z][a-z'\-]{1,20})(?:\s+([a-z][a-z'\-]{1,20}))?\b", re.IGNORECASE)
+                  rf"{_BEFORE_NAME}([a-z][a-z'\-]{{1,20}})(?:\s+([a-z][a-z'\-]{{1,20}}))?\b",
+                  re.IGNORECASE)
 # A name in passing: "I'm Sam", "hi, it's Priya here", "this is Dev and I want...". Only
 # at the start of the line (after a greeting) and followed by the end of the line or a
 # clause, so "I'm in my second trimester" and "I'm short of breath" are not names.
 _GREETING = r"(?:(?:hi|hello|hey|hiya|morning|good morning|good afternoon|good evening|yeah|" \
             r"yes|oh|um|uh|so|okay|ok|coach|there)[\s,.!]+)*"
 INTRODUCED = re.compile(
-    rf"^{_GREETING}(?:i'?m|i am|it'?s|it is|this is|im)\s+([a-z][a-z'\-]{{1,20}})"
+    rf"^{_GREETING}(?:i'?m|i am|it'?s|it is|this is|im)\s+{_BEFORE_NAME}"
+    r"([a-z][a-z'\-]{1,20})"
     r"(?:\s+([a-z][a-z'\-]{1,20}))??"
     r"(?=\s*(?:$|[,.!?;]|\s+(?:and|here|again|calling|speaking|from|by the way|but|coach)\b))",
     re.IGNORECASE)
@@ -151,6 +155,9 @@ def _check_words(group, listed):
 
 
 def _capitalised(name):
+    """"sam" -> "Sam", "mary-jo" -> "Mary-Jo"; initials said as a name ("dj", "tj") in capitals."""
+    if len(name) <= 3 and not re.search(r"[aeiouy]", name.lower()):
+        return name.upper()
     return "-".join(part.capitalize() for part in name.split("-"))
 
 

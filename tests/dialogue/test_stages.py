@@ -284,7 +284,7 @@ def test_yes_and_no_answer_only_the_question_asked(coach, line, situation, stage
     ("what can you even do", "small-talk", "capabilities"),
     ("what is this", "small-talk", "capabilities"),
     ("thank you that's really helpful", "small-talk", "thanks"),
-    ("are you a robot", "routed-by-meaning", "small-talk"),
+    ("are you a robot", "small-talk", "identity"),
     ("i've no idea what to ask you", "routed-by-meaning", "capabilities"),
     ("you're not listening to me at all", "routed-by-meaning", "complaint"),
     ("tell me a funny joke", "routed-by-meaning", "off-topic"),

@@ -50,6 +50,17 @@ DESCRIBES_A_PROBLEM = re.compile(
     r"killing me|twinges?|swollen|swelling|clicks?|clicking|popp(?:ed|ing)|numb|tingl\w*|"
     r"throbb\w*|sprain\w*|strain\w*|tweak\w*|pulled|stuck|plateau\w*|struggl\w*|"
     r"can'?t (?:seem to|get|stop|sleep|lose|gain|run|lift|do)|keeps? (?:getting|happening))\b")
+# Passing on "what should I call you?" in so many words: "I'd rather not say",
+# "does it matter?", "why do you need my name?".
+DECLINES_NAME = re.compile(
+    r"^(?:(?:um|uh|er|oh|well|hmm|so|honestly|sorry)\s+)*(?:"
+    r"i(?:'?d| would) (?:rather|prefer) not(?: to)?(?: (?:say|tell|give|share|answer)\b.*)?|"
+    r"(?:do|does) (?:it|that|my name) (?:really )?matter|"
+    r"why do you (?:need|want) (?:my name|to know(?: my name)?)|"
+    r"do i (?:have|need) to (?:say|tell you|give)(?: (?:my name|it|you))?|"
+    r"i (?:don'?t|do not) (?:want|wanna) to (?:say|tell you|give (?:it|my name|you my name))|"
+    r"(?:not telling|none of your business|no names?(?: please)?|i'?d rather stay anonymous|"
+    r"just (?:call me )?anonymous))(?:\s+(?:thanks|thank you|sorry|coach))*$")
 # Words for another time: "I'll do my workout later" does not ask to start one now.
 NOT_NOW = re.compile(r"\b(?:later|tomorrow|tonight|yesterday|last|earlier|next (?:week|time)|"
                      r"this (?:evening|afternoon))\b")
@@ -172,6 +183,11 @@ def is_no(text):
     """A short no ("no", "nope, keep it")."""
     return (vocab.is_no(text) or vocab.is_skip(text)) and \
         len(words(text).split()) <= MAX_ANSWER_WORDS
+
+
+def declines_name(text):
+    """Whether the line passes on giving a name ("I'd rather not say")."""
+    return bool(DECLINES_NAME.match(words(text)))
 
 
 def is_skip(text):

@@ -54,7 +54,8 @@ EXPERIENCE = (
 # still look like a name (see looks_like_name).
 # A word callers put between the lead-in and the name: "my name's actually Sasha".
 _BEFORE_NAME = r"(?:(?:actually|really|just|simply)\s+)?"
-NAME = re.compile(r"\b(?:my name is|my name's|my names|name's|call me|you can call me)\s+"
+NAME = re.compile(r"\b(?:my name is|my name's|my names|name's|call me|you can call me|"
+                  r"i go by|i usually go by|i'?d like to be called)\s+"
                   rf"{_BEFORE_NAME}([a-z][a-z'\-]{{1,20}})(?:\s+([a-z][a-z'\-]{{1,20}}))?\b",
                   re.IGNORECASE)
 # A name in passing: "I'm Sam", "hi, it's Priya here", "this is Dev and I want...". Only
@@ -70,8 +71,10 @@ INTRODUCED = re.compile(
     re.IGNORECASE)
 # The answer to "what should I call you?": a name alone, at most two words.
 BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"
-                       r"([a-z][a-z'\-]{1,20})(?:\s+(?!please|thanks|thank)([a-z][a-z'\-]{1,20}))?"
-                       r"(?:\s+(?:please|thanks|thank you))?[.!]?\s*$", re.IGNORECASE)
+                       r"([a-z][a-z'\-]{1,20})"
+                       r"(?:\s+(?!please|thanks|thank|here|speaking|calling)([a-z][a-z'\-]{1,20}))?"
+                       r"(?:\s+(?:here|speaking|calling|please|thanks|thank you))?[.!]?\s*$",
+                       re.IGNORECASE)
 MAX_NAME_WORDS = 2
 
 

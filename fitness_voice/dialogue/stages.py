@@ -23,6 +23,7 @@ from .intents import (
     MY_GOAL,
     MY_NAME,
     NOT_NOW,
+    declines_name,
     first_pass,
     is_goodbye,
     is_no,
@@ -117,7 +118,7 @@ def intake(providers, turn, text):
     if state.intake is None:
         return None
     lines = lang.catalogue()
-    if is_skip(text):
+    if is_skip(text) or (state.intake == "name" and declines_name(text)):
         state.intake = None
         return Reply(lines["dialogue.no_problem"], kind="intake")
     if is_question(text) or first_pass(text) or _memory_command(text):

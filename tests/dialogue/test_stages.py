@@ -138,6 +138,16 @@ def test_a_fact_learned_on_the_way_is_acknowledged_in_a_few_words_at_most(said, 
     ("what do you know about me", "memory-command", None),
     ("bye", "goodbye", None),
     ("hi I'm Maria and I want to know how often I should run", "grounded-answer", "Maria"),
+    ("sam here", "intake", "Sam"),
+    ("i go by kat", "intake", "Kat"),
+    ("oh just call me dj", "intake", "DJ"),
+    ("i go by feel mostly", "grounded-answer", None),
+    ("i'm not sure", "grounded-answer", None),
+    ("honestly i'm kind of nervous", "grounded-answer", None),
+    ("i'm back", "grounded-answer", None),
+    ("i'd rather not say", "intake", None),
+    ("why do you need my name", "intake", None),
+    ("does it matter", "intake", None),
 ])
 def test_the_intake_takes_only_names(coach, line, stage, name):
     answered_by, reply, after = answered(coach, line, "asking name")

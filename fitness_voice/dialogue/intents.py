@@ -50,6 +50,17 @@ DESCRIBES_A_PROBLEM = re.compile(
     r"killing me|twinges?|swollen|swelling|clicks?|clicking|popp(?:ed|ing)|numb|tingl\w*|"
     r"throbb\w*|sprain\w*|strain\w*|tweak\w*|pulled|stuck|plateau\w*|struggl\w*|"
     r"can'?t (?:seem to|get|stop|sleep|lose|gain|run|lift|do)|keeps? (?:getting|happening))\b")
+# Passing on "what should I call you?" in so many words: "I'd rather not say",
+# "does it matter?", "why do you need my name?".
+DECLINES_NAME = re.compile(
+    r"^(?:(?:um|uh|er|oh|well|hmm|so|honestly|sorry)\s+)*(?:"
+    r"i(?:'?d| would) (?:rather|prefer) not(?: to)?(?: (?:say|tell|give|share|answer)\b.*)?|"
+    r"(?:do|does) (?:it|that|my name) (?:really )?matter|"
+    r"why do you (?:need|want) (?:my name|to know(?: my name)?)|"
+    r"do i (?:have|need) to (?:say|tell you|give)(?: (?:my name|it|you))?|"
+    r"i (?:don'?t|do not) (?:want|wanna) to (?:say|tell you|give (?:it|my name|you my name))|"
+    r"(?:not telling|none of your business|no names?(?: please)?|i'?d rather stay anonymous|"
+    r"just (?:call me )?anonymous))(?:\s+(?:thanks|thank you|sorry|coach))*$")
 # Words for another time: "I'll do my workout later" does not ask to start one now.
 NOT_NOW = re.compile(r"\b(?:later|tomorrow|tonight|yesterday|last|earlier|next (?:week|time)|"
                      r"this (?:evening|afternoon))\b")
@@ -61,9 +72,10 @@ MY_NAME = re.compile(r"\b(?:what'?s|what is|say|tell me|do you (?:know|remember)
                      r"\bwho am i\b(?! (?:talking|speaking))", re.IGNORECASE)
 MY_GOAL = re.compile(r"\b(?:what'?s|what is|what was|remind me (?:of )?|do you (?:know|remember)"
                      r"(?: what)?) my (?:main )?goal\b", re.IGNORECASE)
-FORGET_ME = re.compile(r"\b(forget (me|everything|all about me|about me)|delete (my|all my) "
-                       r"(data|information|info|profile|details|records)|erase (me|my data))\b",
-                       re.IGNORECASE)
+FORGET_ME = re.compile(r"\b(forget (me|everything|all about me|about me)|"
+                       r"(?:delete|erase|wipe|remove|clear) (?:all (?:of )?)?my "
+                       r"(data|information|info|profile|details|records|stuff|number)|"
+                       r"erase me)\b", re.IGNORECASE)
 FORGET_FIELD = re.compile(r"\bforget (?:about |what i (?:said|told you) about )?my "
                           r"(knee|back|shoulder|wrist|ankle|hip|neck|injury|goal|equipment)\b",
                           re.IGNORECASE)
@@ -80,6 +92,15 @@ THANKS = re.compile(r"^(?:(?:okay|ok|oh|great|perfect|brilliant|awesome|cool|rig
                     r"that'?s (?:really |very |so )?(?:helpful|great|useful|perfect)))*$|"
                     r"^(?:that'?s|that is|that was) (?:really |very |so )?"
                     r"(?:helpful|useful|great|perfect)(?:\s+(?:thanks|thank you|coach))*$")
+# "Am I talking to a real person?", "are you a robot?": what the coach is, not a
+# request to be put through to a person.
+IDENTITY = re.compile(r"^(?:(?:wait|so|um|uh|hey|hi|hello|sorry|okay|ok|and|but|coach)\s+)*"
+                      r"(?:am i|are we) (?:talking|speaking|chatting) (?:to|with) "
+                      r"(?:a |an )?(?:real |actual |live )?(?:person|human|robot|bot|machine|"
+                      r"computer|ai|recording)\b|"
+                      r"^(?:(?:wait|so|um|uh|hey|hi|hello|sorry|okay|ok|and|but|coach)\s+)*"
+                      r"(?:are you|is this|is that) (?:a |an )?(?:real |actual )?(?:person|human|"
+                      r"robot|bot|machine|computer|ai|recording)\b")
 GREETING = re.compile(r"^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|"
                       r"hi there|hello there|hey there)(?:\s+coach)?$")
 HOW_ARE_YOU = re.compile(r"^(?:(?:hi|hello|hey)(?:\s+coach)?\s+)?(?:how are you|how'?s it going|"
@@ -99,22 +120,27 @@ SAFETY_EXAMPLES = ("I have chest pain", "I think I'm going to faint", "I can't b
 # The labels of lang/<code>/dialogue/intents.yaml. `question` is not an intent:
 # its examples are on-topic questions, so that a line nearest to them is answered.
 LABELS = ("start_workout", "weekly_plan", "todays_workout", "last_time", "about_me",
-          "forget_me", "repeat", "slower", "goodbye", "small_talk", "thanks", "help",
-          "off_topic", "complaint", "question")
+          "my_name", "my_goal", "forget_me", "repeat", "slower", "goodbye", "small_talk",
+          "identity", "hard_session", "thanks", "help", "off_topic", "complaint", "question")
 ANSWER = "question"
 MIN_EXAMPLES, MAX_EXAMPLES = 10, 40
 # Labels whose reply costs more when wrong (ending the call, starting a workout)
 # need a closer match than the classifier's minimum.
-STRICTER = {"goodbye": 0.7, "start_workout": 0.7, "forget_me": 0.7, "off_topic": 0.65}
+STRICTER = {"goodbye": 0.7, "start_workout": 0.7, "forget_me": 0.7, "off_topic": 0.65,
+            "my_name": 0.7, "my_goal": 0.7}
 # With an LLM answering, only commands are taken before it; it answers small talk,
 # thanks, help and off-topic lines itself, with the whole conversation in view.
 COMMANDS = frozenset({"start_workout", "weekly_plan", "todays_workout", "last_time",
-                      "about_me", "forget_me", "repeat", "slower", "goodbye"})
+                      "about_me", "my_name", "my_goal", "forget_me", "repeat", "slower",
+                      "goodbye"})
 # Labels that also take a line with a question in it ("what can you do", "what did
 # I do last time"); the others step aside for a question.
+# "Can you delete my stuff?" and "what name have you got for me?" are asked as
+# questions but are requests about the caller's memory, not training questions.
 ASKED_AS_QUESTIONS = frozenset({"weekly_plan", "todays_workout", "last_time", "about_me",
-                                "repeat", "slower", "small_talk", "help", "off_topic",
-                                "complaint", "start_workout"})
+                                "my_name", "my_goal", "forget_me", "repeat", "slower",
+                                "small_talk", "identity", "help", "off_topic", "complaint",
+                                "start_workout"})
 
 
 def words(text):
@@ -127,6 +153,11 @@ def is_question(text):
     """Whether the line asks something, at its start or after a statement."""
     said = words(text)
     return bool("?" in text or QUESTION.search(said) or QUESTION_INSIDE.search(said))
+
+
+def asks_what_you_are(text):
+    """Whether the line asks if the coach is a person or a machine."""
+    return bool(IDENTITY.match(words(text)))
 
 
 def is_goodbye(text):
@@ -154,6 +185,11 @@ def is_no(text):
         len(words(text).split()) <= MAX_ANSWER_WORDS
 
 
+def declines_name(text):
+    """Whether the line passes on giving a name ("I'd rather not say")."""
+    return bool(DECLINES_NAME.match(words(text)))
+
+
 def is_skip(text):
     """"Skip", "no thanks", "rather not": passing on the coach's question."""
     return (vocab.is_skip(text) or vocab.is_no(text)) and len(words(text).split()) <= 4
@@ -179,6 +215,8 @@ def first_pass(text):
         return "help"
     if THANKS.match(said):
         return "thanks"
+    if IDENTITY.match(said):
+        return "identity"
     if GREETING.match(said) or HOW_ARE_YOU.match(said):
         return "small_talk"
     return None

@@ -52,22 +52,29 @@ EXPERIENCE = (
 )
 # A name given outright: "my name is Sam", "call me Jo". Every candidate must
 # still look like a name (see looks_like_name).
-NAME = re.compile(r"\b(?:my name is|my name's|my names|name's|call me|you can call me)\s+"
-                  r"([a-z][a-z'\-]{1,20})(?:\s+([a-z][a-z'\-]{1,20}))?\b", re.IGNORECASE)
+# A word callers put between the lead-in and the name: "my name's actually Sasha".
+_BEFORE_NAME = r"(?:(?:actually|really|just|simply)\s+)?"
+NAME = re.compile(r"\b(?:my name is|my name's|my names|name's|call me|you can call me|"
+                  r"i go by|i usually go by|i'?d like to be called)\s+"
+                  rf"{_BEFORE_NAME}([a-z][a-z'\-]{{1,20}})(?:\s+([a-z][a-z'\-]{{1,20}}))?\b",
+                  re.IGNORECASE)
 # A name in passing: "I'm Sam", "hi, it's Priya here", "this is Dev and I want...". Only
 # at the start of the line (after a greeting) and followed by the end of the line or a
 # clause, so "I'm in my second trimester" and "I'm short of breath" are not names.
 _GREETING = r"(?:(?:hi|hello|hey|hiya|morning|good morning|good afternoon|good evening|yeah|" \
             r"yes|oh|um|uh|so|okay|ok|coach|there)[\s,.!]+)*"
 INTRODUCED = re.compile(
-    rf"^{_GREETING}(?:i'?m|i am|it'?s|it is|this is|im)\s+([a-z][a-z'\-]{{1,20}})"
+    rf"^{_GREETING}(?:i'?m|i am|it'?s|it is|this is|im)\s+{_BEFORE_NAME}"
+    r"([a-z][a-z'\-]{1,20})"
     r"(?:\s+([a-z][a-z'\-]{1,20}))??"
     r"(?=\s*(?:$|[,.!?;]|\s+(?:and|here|again|calling|speaking|from|by the way|but|coach)\b))",
     re.IGNORECASE)
 # The answer to "what should I call you?": a name alone, at most two words.
 BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"
-                       r"([a-z][a-z'\-]{1,20})(?:\s+(?!please|thanks|thank)([a-z][a-z'\-]{1,20}))?"
-                       r"(?:\s+(?:please|thanks|thank you))?[.!]?\s*$", re.IGNORECASE)
+                       r"([a-z][a-z'\-]{1,20})"
+                       r"(?:\s+(?!please|thanks|thank|here|speaking|calling)([a-z][a-z'\-]{1,20}))?"
+                       r"(?:\s+(?:here|speaking|calling|please|thanks|thank you))?[.!]?\s*$",
+                       re.IGNORECASE)
 MAX_NAME_WORDS = 2
 
 
@@ -151,6 +158,9 @@ def _check_words(group, listed):
 
 
 def _capitalised(name):
+    """"sam" -> "Sam", "mary-jo" -> "Mary-Jo"; initials said as a name ("dj", "tj") in capitals."""
+    if len(name) <= 3 and not re.search(r"[aeiouy]", name.lower()):
+        return name.upper()
     return "-".join(part.capitalize() for part in name.split("-"))
 
 

@@ -19,6 +19,7 @@ from ..outreach import schedule as timing
 from ..text.vocab import is_no, is_yes
 from ..training import zones
 from . import checkin
+from .intents import asks_what_you_are
 
 TEXTS_OFFERED_AFTER = ("workout-complete", "weekly-plan")
 
@@ -60,7 +61,7 @@ def _state(turn):
 
 def _request(settings, turn, text, state):
     phrases = said_.phrases()
-    if phrases.says("handoff", text):
+    if phrases.says("handoff", text) and not asks_what_you_are(text):
         return handoff(settings, text, "asked")
     if phrases.says("complaint", text):
         state["complaints"] = state.get("complaints", 0) + 1

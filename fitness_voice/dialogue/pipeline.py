@@ -27,6 +27,7 @@ from .checkin import telling_keypad
 from .greeting import hello, welcome_back
 from .intents import SAFETY_EXAMPLES
 from .outreach import offer_texts, outreach_request
+from .plain import plain_words
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class Pipeline:
 
     def answering_stage(self, turn):
         """(the stage that answered, its reply)."""
-        text = self.providers.repair(turn.speech.strip())
+        # Slips undone, then figures of speech put plainly ("my legs are dead").
+        text = plain_words(self.providers.repair(turn.speech.strip()))
         for stage in self.stages:
             reply = stage.answer(self.providers, turn, text)
             if reply is not None:

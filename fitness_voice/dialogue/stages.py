@@ -23,6 +23,7 @@ from .intents import (
     MY_GOAL,
     MY_NAME,
     NOT_NOW,
+    declines_name,
     first_pass,
     is_goodbye,
     is_no,
@@ -117,7 +118,7 @@ def intake(providers, turn, text):
     if state.intake is None:
         return None
     lines = lang.catalogue()
-    if is_skip(text):
+    if is_skip(text) or (state.intake == "name" and declines_name(text)):
         state.intake = None
         return Reply(lines["dialogue.no_problem"], kind="intake")
     if is_question(text) or first_pass(text) or _memory_command(text):
@@ -158,17 +159,10 @@ def intake(providers, turn, text):
 def memory_command(providers, turn, text):
     """"What's my name", "what do you know about me", "forget me", "forget my knee"."""
     lines = lang.catalogue()
-    caller = turn.caller
     if MY_NAME.search(text):
-        if caller.name:
-            return Reply(lines.say("dialogue.your_name", name=caller.name), kind="memory")
-        turn.state.intake = "name"  # the next line may be just the name
-        return Reply(lines["dialogue.name_unknown"], kind="memory")
+        return your_name(providers, turn, text)
     if MY_GOAL.search(text):
-        goal = caller.profile.get("goal")
-        said = (lines.say("dialogue.your_goal", goal=goal) if goal
-                else lines["dialogue.goal_unknown"])
-        return Reply(said, kind="memory")
+        return your_goal(providers, turn, text)
     if ABOUT_ME.search(text):
         return about_me(providers, turn, text)
     if FORGET_ME.search(text):
@@ -242,7 +236,7 @@ def small_talk(providers, turn, text):
     if providers.answers_with_llm:
         return None
     label = first_pass(text)
-    if label not in ("small_talk", "thanks", "help"):
+    if label not in ("small_talk", "identity", "thanks", "help"):
         return None
     return HANDLERS[label](providers, turn, text)
 
@@ -283,6 +277,21 @@ def say_again(providers, turn, text):
     return Reply(last, kind="repeat")
 
 
+def your_name(providers, turn, text):
+    lines = lang.catalogue()
+    if turn.caller.name:
+        return Reply(lines.say("dialogue.your_name", name=turn.caller.name), kind="memory")
+    turn.state.intake = "name"  # the next line may be just the name
+    return Reply(lines["dialogue.name_unknown"], kind="memory")
+
+
+def your_goal(providers, turn, text):
+    lines = lang.catalogue()
+    goal = turn.caller.profile.get("goal")
+    said = lines.say("dialogue.your_goal", goal=goal) if goal else lines["dialogue.goal_unknown"]
+    return Reply(said, kind="memory")
+
+
 def about_me(providers, turn, text):
     return Reply(memory.read_back(turn.caller.name, turn.caller.profile), kind="memory")
 
@@ -314,11 +323,15 @@ HANDLERS = {
     "todays_workout": lambda providers, turn, text: providers.workouts.today(turn),
     "last_time": lambda providers, turn, text: providers.workouts.last_time(turn),
     "about_me": about_me,
+    "my_name": your_name,
+    "my_goal": your_goal,
     "forget_me": forget_me,
     "repeat": say_again,
     "slower": say_again,
     "goodbye": say_goodbye,
     "small_talk": _named_line("small_talk"),
+    "identity": _line("identity"),
+    "hard_session": _named_line("hard_session"),
     "thanks": _named_line("thanks"),
     "help": _line("capabilities"),
     "off_topic": _line("off_topic"),

@@ -132,7 +132,7 @@ def router():
     ("could you say all that again", "repeat"),
     ("whoa you're speaking way too quickly", "slower"),
     ("i'm heading off now cheers see you", "goodbye"),
-    ("are you a robot", "small_talk"),
+    ("are you a robot", "identity"),
     ("i've no idea what to ask you", "help"),
     ("brilliant, cheers for that", "thanks"),
     ("tell me a funny joke", "off_topic"),

@@ -40,6 +40,13 @@ def test_extract_finds_the_facts_a_line_states(line, facts):
     ("sore", True, None),
     ("hello", True, None),
     ("my name is jo smith", False, "Jo"),
+    ("oh by the way my name's actually sasha", False, "Sasha"),
+    ("it's actually sam", False, "Sam"),
+    ("i'm actually pretty new to this", False, None),
+    ("my name is really long", False, None),
+    ("just call me dj", False, "DJ"),  # initials are said in capitals
+    ("it's tj", True, "TJ"),
+    ("i'm lynn", False, "Lynn"),
 ])
 def test_extract_name(line, bare, name):
     assert memory.extract_name(line, bare=bare) == name

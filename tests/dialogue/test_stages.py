@@ -138,6 +138,16 @@ def test_a_fact_learned_on_the_way_is_acknowledged_in_a_few_words_at_most(said, 
     ("what do you know about me", "memory-command", None),
     ("bye", "goodbye", None),
     ("hi I'm Maria and I want to know how often I should run", "grounded-answer", "Maria"),
+    ("sam here", "intake", "Sam"),
+    ("i go by kat", "intake", "Kat"),
+    ("oh just call me dj", "intake", "DJ"),
+    ("i go by feel mostly", "grounded-answer", None),
+    ("i'm not sure", "grounded-answer", None),
+    ("honestly i'm kind of nervous", "grounded-answer", None),
+    ("i'm back", "grounded-answer", None),
+    ("i'd rather not say", "intake", None),
+    ("why do you need my name", "intake", None),
+    ("does it matter", "intake", None),
 ])
 def test_the_intake_takes_only_names(coach, line, stage, name):
     answered_by, reply, after = answered(coach, line, "asking name")
@@ -237,6 +247,42 @@ def test_memory_is_read_back(coach, line, who, has, lacks):
     check(reply, has=has, lacks=lacks)
 
 
+# Said in words the patterns do not have: routed by meaning to the same answers.
+@pytest.mark.parametrize(("line", "who", "kind", "has"), [
+    ("what name have you got down for me", caller("Keisha"), "memory", ["Keisha"]),
+    ("hang on what do you call me", caller("Keisha"), "memory", ["Keisha"]),
+    ("remind me what i'm working towards", caller("Dom", goal="train for a run"), "memory",
+     ["run"]),
+    ("what am i training for again", caller("Dom", goal="train for a run"), "memory", ["run"]),
+    ("could you wipe everything you've got on me", caller("Gus"), "forget-confirm",
+     ["delete everything"]),
+])
+def test_memory_questions_in_other_words(coach, line, who, kind, has):
+    stage, reply, after = answered(coach, line, who=who)
+    assert stage in ("memory-command", "routed-by-meaning") and reply.kind == kind, reply.text
+    check(reply, has=has)
+    assert after.confirm_forget is (kind == "forget-confirm")
+
+
+@pytest.mark.parametrize("line", [
+    "what should my goal be", "how do i reach my goal of running a 5k",
+    "what's my max heart rate if i'm forty", "what name is that exercise",
+])
+def test_questions_about_goals_and_names_in_general_are_answered(coach, line):
+    stage, reply, _ = answered(coach, line, who=caller("Dom", goal="get fitter"))
+    assert reply.kind != "memory", reply.text
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("forget everything you know about me", "forget-confirm"),
+    ("can you delete all my stuff please", "forget-confirm"),
+    ("please clear my profile", "forget-confirm"),
+])
+def test_forget_me_asked_any_way_asks_first(coach, line, kind):
+    stage, reply, after = answered(coach, line, who=caller("Petra"))
+    assert reply.kind == kind and after.confirm_forget, (stage, reply.text)
+
+
 def test_an_unknown_name_asked_for_is_taken_from_the_next_line(coach):
     the_state = CallState()
     coach.pipeline.answer(turn("what's my name", the_state))
@@ -284,7 +330,14 @@ def test_yes_and_no_answer_only_the_question_asked(coach, line, situation, stage
     ("what can you even do", "small-talk", "capabilities"),
     ("what is this", "small-talk", "capabilities"),
     ("thank you that's really helpful", "small-talk", "thanks"),
-    ("are you a robot", "routed-by-meaning", "small-talk"),
+    ("are you a robot", "small-talk", "identity"),
+    ("wait am i talking to a robot or a real person", "small-talk", "identity"),
+    ("is this a real human", "small-talk", "identity"),
+    ("alright i gotta go now thanks coach", "goodbye", "goodbye"),
+    ("okay i'm off", "goodbye", "goodbye"),
+    ("that workout nearly killed me lol", "routed-by-meaning", "hard-session"),
+    ("i passed out on the couch after leg day", "routed-by-meaning", "hard-session"),
+    ("my legs are like jelly after that class", "routed-by-meaning", "hard-session"),
     ("i've no idea what to ask you", "routed-by-meaning", "capabilities"),
     ("you're not listening to me at all", "routed-by-meaning", "complaint"),
     ("tell me a funny joke", "routed-by-meaning", "off-topic"),

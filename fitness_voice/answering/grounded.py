@@ -179,9 +179,12 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
                 own_terms(resolved.said)) & set(terms(" ".join(position["sentences"])))):
             add(position["file"])
         in_full = len(found)
-        if position and resolved.follow_up in _CONTINUING:
+        same_topic = bool(position and resolved.follow_up is None and set(
+            own_terms(resolved.said)) & set(terms(position.get("title") or "")))
+        if position and (resolved.follow_up in _CONTINUING or same_topic):
             # "How many times a week?" with no topic of its own goes on from the passage
-            # the last answer came from, unless another fits it clearly better.
+            # the last answer came from, unless another fits it clearly better; so does
+            # "how long should each walk be" after "how do I start walking".
             for n, (p, _sentences) in enumerate(found):
                 if str(p.id) == position.get("passage_id"):
                     weights[n] = top * _CONTINUITY

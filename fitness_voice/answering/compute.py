@@ -5,7 +5,10 @@ age, how much they want to lose) applied to a rate or formula in the notes.
 of protein per kilogram of body weight per day" give "about 110 to 160 grams of
 protein a day". Also: millilitres or milligrams per kilogram, "220 minus your
 age" for a maximum heart rate, "60 to 70 percent of maximum heart rate" as beats
-per minute, and "half a kilogram to one kilogram a week" as weeks to a target.
+per minute, "half a kilogram to one kilogram a week" as weeks to a target, "1.5
+liters for every kilogram lost" applied to what the caller sweated off, and
+"forty five minutes three times a week" added up against the weekly minutes the
+guidelines name.
 
 Figures come from what the caller said, in digits or words ("eighty", "a
 hundred and fifty", "one point five"). Everything here is English; the spoken
@@ -15,7 +18,7 @@ sentences are lines of the catalogue (answering.computed_*).
 import re
 from dataclasses import dataclass
 
-from .numbers import numbers
+from .numbers import numbers, with_digits
 from .numbers import spaced as _spaced
 from .plain_text import normalise
 
@@ -46,6 +49,14 @@ class Figures:
     age: int | None = None
     lose_kg: float | None = None        # "I want to lose ten kilos"
     lose_said: str | None = None
+    lost_kg: float | None = None        # "I lost two kilos during my run": already gone
+    lost_said: str | None = None
+    weekly_minutes: int | None = None   # "forty five minutes three times a week": 135
+    weekly_said: str | None = None
+
+    def any(self):
+        return any(value is not None for value in (self.weight_kg, self.age, self.lose_kg,
+                                                   self.lost_kg, self.weekly_minutes))
 
 
 def caller_figures(*texts):
@@ -78,6 +89,9 @@ def _figures_of(text):
                                       changing.group()):
                 if figures.lose_kg is None and 0 < kg < 150:
                     figures.lose_kg, figures.lose_said = kg, said
+            elif changing and re.search(r"\b(?:lost|dropped|shed)\b", changing.group()):
+                if figures.lost_kg is None and 0 < kg < 150:
+                    figures.lost_kg, figures.lost_said = kg, said
             elif not changing and figures.weight_kg is None and 25 <= kg <= 300:
                 figures.weight_kg, figures.weight_said = kg, said
             continue
@@ -93,7 +107,48 @@ def _figures_of(text):
                 or re.search(r"\b(?:aged?|age of|i'm|i am|im|turning|turned)\s*$", before)) \
                 and not _NOT_AN_AGE.match(after):
             figures.age = int(value)
+    if figures.lost_kg is None and (one := _LOST_ONE.search(spaced)):
+        figures.lost_kg = KG_PER_POUND if one.group(1).startswith(("p", "l")) else 1.0
+        figures.lost_said = f"a {_unit_name(one.group(1))[:-1]}"
+    figures.weekly_minutes, figures.weekly_said = _weekly(with_digits(text))
     return figures
+
+
+# "I lost a kilo": one, in words no number reader takes.
+_LOST_ONE = re.compile(r"\b(?:lost|dropped|shed)(?: about| around| like| almost| nearly| over)?"
+                       r" (?:a|one) (" + _KILOS + "|" + _POUNDS + r")\b")
+_MINUTES = r"(\d+) (?:minutes?|mins?)"
+_TIMES = r"(\d+|once|twice) (?:times?|days?|sessions?|x)? ?(?:a|per|each|every) week"
+# How long and how often, in either order: "45 minutes 3 times a week", "3 days a week
+# for 30 minutes", "30 minutes a day", "an hour twice a week".
+_WEEKLY = (
+    re.compile(_MINUTES + r"(?: (?:each|a|per) (?:time|session|go))?(?: (?:on )?\w+)? " + _TIMES),
+    re.compile(_TIMES + r"(?: (?:for|of|doing))?(?: about| around)? " + _MINUTES),
+)
+_DAILY = re.compile(_MINUTES + r" (?:a|per|each|every) day\b|\bevery day for " + _MINUTES)
+_HOUR = re.compile(r"\b(?:half an hour|0\.5 hours?|(?:an|1) hour)\b")
+
+
+def _weekly(spaced):
+    """The caller's weekly minutes of activity, and how they said them, or (None, None)."""
+    text = _HOUR.sub(lambda m: "60 minutes" if m.group().endswith(("an hour", "1 hour"))
+                     else "30 minutes",
+                     spaced)
+    for n, pattern in enumerate(_WEEKLY):
+        found = pattern.search(text)
+        if found:
+            minutes, times = (found.group(1), found.group(2)) if n == 0 else \
+                (found.group(2), found.group(1))
+            times = {"once": 1, "twice": 2}.get(times) or int(times)
+            if 0 < times <= 14 and 0 < int(minutes) <= 600:
+                said = {1: "once", 2: "twice"}.get(times, f"{times} times")
+                return int(minutes) * times, f"{int(minutes)} minutes {said} a week"
+    found = _DAILY.search(text)
+    if found:
+        minutes = int(found.group(1) or found.group(2))
+        if 0 < minutes <= 600:
+            return minutes * 7, f"{minutes} minutes a day"
+    return None, None
 
 
 def _unit_name(kind):
@@ -128,7 +183,8 @@ def compute(question, sentences, figures):
     ([(key, text)], best first), or None. `question` decides which rate is meant
     when there are several ("moderate" or "vigorous", "zone two" or the maximum)."""
     q = normalise(question)
-    for rule in (_per_weight, _heart_rate_range, _max_heart_rate, _weeks_to_target):
+    for rule in (_per_weight, _heart_rate_range, _max_heart_rate, _weeks_to_target,
+                 _weekly_total):
         found = None
         for key, text in sentences:
             result = rule(q, text, figures)
@@ -143,7 +199,7 @@ def compute(question, sentences, figures):
 
 
 def _per_weight(question, text, figures):
-    if figures.weight_kg is None:
+    if figures.weight_kg is None and figures.lost_kg is None:
         return None
     spaced = _spaced(text)
     spans = numbers(text)
@@ -161,6 +217,11 @@ def _per_weight(question, text, figures):
             continue
         if start > 0 and re.search(r"(?:\d|\.)\s*$", spaced[:start]):
             continue
+        # "for every kilogram of body weight lost" is applied to what was lost, any other
+        # rate per kilogram to the caller's weight.
+        lost = bool(_LOST_RATE.match(tail[unit.end():]))
+        if (figures.lost_kg if lost else figures.weight_kg) is None:
+            continue
         what = _substance(unit.group(2), question)
         period = _PERIOD.match(tail[unit.end():])
         asked = _ASKED_PERIOD.search(question)
@@ -171,26 +232,32 @@ def _per_weight(question, text, figures):
         context = spaced[max(0, start - 40):start]
         score = _context_score(question, context)
         candidate = (score, -n, value, high, unit.group(1), what,
-                     _period_words(period.group(1)) if period else "")
+                     _period_words(period.group(1)) if period else "", lost)
         if best is None or candidate[:2] > best[:2]:
             best = candidate
     if best is None:
         return None
-    _score, _n, low, high, unit, what, period = best
+    _score, _n, low, high, unit, what, period, lost = best
     unit = _plural(_spoken_unit(unit))
-    low_kg, high_kg = low * figures.weight_kg, high * figures.weight_kg
-    fields = {"weight": figures.weight_said, "low": _round(low_kg), "high": _round(high_kg),
+    kg = figures.lost_kg if lost else figures.weight_kg
+    step = 0.5 if unit == "liters" else None  # "1.5 liters", not "2 liters"
+    fields = {"weight": figures.lost_said if lost else figures.weight_said,
+              "low": _round(low * kg, step), "high": _round(high * kg, step),
               "amount": " ".join(part for part in (unit, what, period) if part)}
+    line = "computed_per_lost" if lost else "computed_per_weight"
     if fields["low"] == fields["high"]:
-        return 0, "computed_per_weight_single", fields
-    return 0, "computed_per_weight", fields
+        return 0, f"{line}_single", fields
+    return 0, line, fields
+
+
+_LOST_RATE = re.compile(r"(?: of (?:body ?weight|weight))? (?:lost|you lose|you lost)\b")
 
 
 def _substance(of, question):
     """ "of protein": from the rate, or failing that from the question."""
     if of:
         words = of.split()
-        if words[-1] in ("per", "a", "each", "body"):
+        if words[-1] in ("per", "a", "each", "body", "for"):
             words = words[:-1]
         return " ".join(words) if len(words) > 1 else ""
     for thing in _SUBSTANCES:
@@ -259,6 +326,26 @@ def _weeks_to_target(question, text, figures):
             return 0, "computed_weeks", {"amount": figures.lose_said, "low": _round(fast, 1),
                                          "high": _round(slow, 1)}
     return None
+
+
+def _weekly_total(question, text, figures):
+    """The caller's weekly minutes against the weekly minutes the notes name ("aim for
+    150 to 300 minutes of moderate aerobic activity a week")."""
+    if figures.weekly_minutes is None:
+        return None
+    found = _WEEKLY_TARGET.search(_spaced(text))
+    if not found:
+        return None
+    target = int(found.group(1) or found.group(2))
+    total = figures.weekly_minutes
+    fields = {"said": figures.weekly_said, "total": total, "target": target,
+              "more": _round(target - total)}
+    return 0, "computed_weekly_meets" if total >= target else "computed_weekly_short", fields
+
+
+_WEEKLY_TARGET = re.compile(
+    r"\b(\d+)(?: to \d+)? minutes of (?:moderate|brisk|aerobic)\b[a-z ]{0,30}? (?:a|per|each) "
+    r"week\b|\b(\d+)(?: to \d+)? minutes (?:a|per|each) week of moderate\b")
 
 
 def _context_score(question, context, ignored=frozenset()):

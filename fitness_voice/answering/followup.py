@@ -71,6 +71,13 @@ def _resolve(text, history, state, depth):
 
     if any(p.match(said) for p in data["why"]):
         return Resolved(f"why {previous.question}", topic, "why", said, **lean)
+    if any(p.match(said) for p in data["progress"]):
+        # The notes' own name for it ("Push-up") reads better than "can't do one push up".
+        subject = (_title(state) if depth == 0 else None) or topic
+        # No "how do I": that would read the how-to again, not the harder version.
+        harder = f"a harder {subject} variation" if subject else f"how do i progress " \
+            f"{previous.question}"
+        return Resolved(harder, topic, "reference", said, **lean)
     for pattern in data["new_topic"]:
         found = pattern.match(said)
         if found and own_terms(found.group(1)):
@@ -233,7 +240,8 @@ def _data(language):
     if not isinstance(pronouns, list) or not all(isinstance(p, str) for p in pronouns):
         raise lang.LanguageDataError(f"{where}: `pronouns` must be a list of words")
     compiled = {}
-    for key in ("why", "conditions", "new_topic", "frames", "topic_ends", "personal"):
+    for key in ("why", "progress", "conditions", "new_topic", "frames", "topic_ends",
+                "personal"):
         patterns = data.get(key)
         if not isinstance(patterns, list) or not patterns:
             raise lang.LanguageDataError(f"{where}: `{key}` must be a list of patterns")

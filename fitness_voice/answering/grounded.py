@@ -179,9 +179,12 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
                 own_terms(resolved.said)) & set(terms(" ".join(position["sentences"])))):
             add(position["file"])
         in_full = len(found)
-        if position and resolved.follow_up in _CONTINUING:
+        same_topic = bool(position and resolved.follow_up is None and set(
+            own_terms(resolved.said)) & set(terms(position.get("title") or "")))
+        if position and (resolved.follow_up in _CONTINUING or same_topic):
             # "How many times a week?" with no topic of its own goes on from the passage
-            # the last answer came from, unless another fits it clearly better.
+            # the last answer came from, unless another fits it clearly better; so does
+            # "how long should each walk be" after "how do I start walking".
             for n, (p, _sentences) in enumerate(found):
                 if str(p.id) == position.get("passage_id"):
                     weights[n] = top * _CONTINUITY
@@ -204,13 +207,16 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
         # Worked out when the caller asks for a figure, or gives theirs; not again for
         # "what if I want it faster" after it.
         asked = kind_of(resolved.said) if resolved.follow_up else query.kind
-        if asked not in (*QUANTITIES, "what_is", None) and resolved.follow_up != "figures":
+        earlier = [turn[0] for turn in reversed(list(ctx.history or ())) if turn and turn[0]]
+        figures = caller_figures(ctx.question, *earlier)
+        # "I walk thirty minutes five days a week, is that enough?" is answered by adding up.
+        weekly = asked == "ok" and caller_figures(ctx.question).weekly_minutes is not None
+        if asked not in (*QUANTITIES, "what_is", None) and resolved.follow_up != "figures" \
+                and not weekly:
             return None
         if resolved.follow_up not in (None, "figures", "reference") and asked is None:
             return None
-        earlier = [turn[0] for turn in reversed(list(ctx.history or ())) if turn and turn[0]]
-        figures = caller_figures(ctx.question, *earlier)
-        if figures.weight_kg is None and figures.age is None and figures.lose_kg is None:
+        if not figures.any():
             return None
         # The answer's own sentences first, then the rest of its passage, then
         # the other passages' sentences that share the question's words.

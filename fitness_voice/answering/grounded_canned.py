@@ -56,7 +56,9 @@ _LINES = ("greeting", "greeting_by_name", "still_here", "welcome", "welcome_by_n
           "capabilities", "how_are_you", "goodbye", "not_found", "not_found_by_name",
           "not_found_nearest", "ack", "declined", "nothing_to_repeat", "no_more",
           "more_about_what", "more_hint", "computed_per_weight", "computed_per_weight_single",
-          "computed_max_heart_rate", "computed_heart_rate_range", "computed_weeks")
+          "computed_max_heart_rate", "computed_heart_rate_range", "computed_weeks",
+          "computed_per_lost", "computed_per_lost_single", "computed_weekly_meets",
+          "computed_weekly_short")
 # Whole replies without the caller's name, in the order they were always listed.
 _FIXED_LINES = ("greeting", "still_here", "welcome", "capabilities", "not_found", "ack",
                 "declined", "nothing_to_repeat", "no_more", "more_about_what", "how_are_you",

@@ -28,6 +28,30 @@ class _Kind:
     defaults: tuple = ()    # ((unless, prefer), ...)
 
 
+def paraphrased(question):
+    """The plainer question a way of asking means (language data `paraphrases`), or the
+    question itself: "does creatine actually do anything" -> "what does creatine do"."""
+    text = normalise(question)
+    for pattern, say in _paraphrases(lang.active_language()):
+        found = pattern.fullmatch(text)
+        if found:
+            return found.expand(say)
+    return question
+
+
+@functools.cache
+def _paraphrases(language):
+    entries = lang.data("answering/questions", language).get("paraphrases") or []
+    where = f"{language}: answering/questions.yaml"
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and set(e) == {"match", "say"} for e in entries):
+        raise lang.LanguageDataError(f"{where}: `paraphrases` must be a list of {{match, say}}")
+    try:
+        return tuple((re.compile(e["match"]), e["say"]) for e in entries)
+    except re.error as error:
+        raise lang.LanguageDataError(f"{where}: paraphrases: bad pattern: {error}") from None
+
+
 def kind_of(question):
     """The kind of question (one of KINDS), or None when it is none of them."""
     text = normalise(question)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .. import lang
 from .numbers import words_said
 from .plain_text import normalise, sentences_of
-from .question import QUANTITIES, fits, kind_of, preferred
+from .question import QUANTITIES, fits, kind_of, paraphrased, preferred
 from .terms import qualifiers, synonyms, terms
 
 _QUESTION_WORDS = ("how", "what", "why", "when", "which", "where", "who", "is", "are", "can",
@@ -67,6 +67,8 @@ def query_for(question, own=None, profile=(), kind=None, spoken=()):
     """A Query for `question`; `own` is the caller's own words when the question
     was completed from the one before (their terms count fully, the rest half);
     `profile` is text about the caller (their goal) whose terms count a little."""
+    question = paraphrased(question)
+    own = paraphrased(own) if own is not None else None
     weights = {}
     own_terms = set(terms(_unframed(own))) if own is not None else None
     for term in terms(_unframed(question)):
@@ -124,8 +126,9 @@ def best_passage(question, candidates, weights=None, retrieved=None):
     missing = _missing_own_words(query, candidates)
     best = None
     for n, ((passage, sentences), weight) in enumerate(zip(candidates, weights, strict=True)):
+        about = _mentions(_label_terms(passage), query.own)
         for sentence in sentences:
-            sentence.score = _score(sentence, query, idf)
+            sentence.score = _score(sentence, query, idf, about)
         if n >= found and labels[n] <= best_found + 0.5:
             weight *= _SIBLING
         if n in missing:
@@ -192,14 +195,17 @@ def _overlap(have, weights, idf):
     return score
 
 
-def _score(sentence, query, idf):
+def _score(sentence, query, idf, about=False):
+    """`about`: the sentence's section heading names what the question is about, so a
+    sentence there needs none of its words ("Protein while losing weight": "staying
+    around 1.6 to 2.2 grams per kilogram works well")."""
     score = _overlap(sentence.terms, query.weights, idf)
     if query.kind and fits(query.kind, sentence.text):
         if score > 0:
             score += 1.5 if query.kind in QUANTITIES else 1.0
         elif query.kind not in QUANTITIES:
             score += 0.4
-        elif not query.own:
+        elif not query.own or about:
             score += 1.0  # "how often should I do that": the kind is all it asks
     elif query.kind in QUANTITIES:
         score *= 0.5  # "how many" and no number: not the answer

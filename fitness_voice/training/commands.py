@@ -15,7 +15,7 @@ from ..text.numbers import parse_number
 from .requests import CONDITIONS, complaints, normalize_text, vocabulary
 from .vocabulary import AS_WRITTEN, VocabularyFile
 
-INTENTS = ("start", "week_plan", "today", "last_time", "says_length")
+INTENTS = ("start", "not_start", "week_plan", "today", "last_time", "says_length")
 # Each command is a method ``_<name>`` of the WorkoutCoach.
 COMMANDS = ("goodbye", "stop", "pause", "how", "left", "easier", "harder", "skip", "repeat",
             "done")
@@ -47,6 +47,8 @@ class Phrases:
     accept_offer: re.Pattern  # yes to "want me to take you through them?"
 
     def intent(self, name, text):
+        if name == "start" and self.intents["not_start"].search(text):
+            return False  # "I want to start walking for exercise, where do I begin"
         return self.intents[name].search(text) is not None
 
     def command(self, text):

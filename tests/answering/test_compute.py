@@ -77,6 +77,26 @@ def test_caller_figures(said, weight, weight_said, age, lose):
     assert figures.lose_kg == (pytest.approx(lose) if lose else None)
 
 
+@pytest.mark.parametrize("said, lost, lost_said, weekly, weekly_said", [
+    ("i lost two kilos sweating in a hot class", 2, "2 kilograms", None, None),
+    ("i lost a kilo during my run", 1, "a kilogram", None, None),
+    ("i dropped about three pounds on the bike", 1.4, "3 pounds", None, None),
+    ("i want to lose ten kilos", None, None, None, None),       # a target, not a loss
+    ("if i cycle forty five minutes three times a week is that enough", None, None, 135,
+     "45 minutes 3 times a week"),
+    ("i walk thirty minutes five days a week", None, None, 150, "30 minutes 5 times a week"),
+    ("3 days a week for 20 minutes", None, None, 60, "20 minutes 3 times a week"),
+    ("i swim for an hour twice a week", None, None, 120, "60 minutes twice a week"),
+    ("i do half an hour every day", None, None, 210, "30 minutes a day"),
+    ("i run 5k three times a week", None, None, None, None),   # no minutes said
+])
+def test_caller_figures_lost_and_weekly(said, lost, lost_said, weekly, weekly_said):
+    figures = compute.caller_figures(said)
+    assert figures.lost_kg == (pytest.approx(lost, abs=0.1) if lost else None)
+    assert (figures.lost_said, figures.weekly_minutes, figures.weekly_said) == (
+        lost_said, weekly, weekly_said)
+
+
 def test_caller_figures_take_the_latest_first():
     figures = compute.caller_figures("i'm 90 kilos now", "i weigh 95 kilos", "i'm forty")
     assert (figures.weight_kg, figures.age) == (90, 40)
@@ -99,6 +119,11 @@ ZONE_2 = ("Zone 2 training means steady, easy cardio, usually around 60 to 70 pe
 LOSS_RATE = ("The NHS suggests a safe and sustainable rate of weight loss is about half a "
              "kilogram to one kilogram a week.")
 NO_RATE = "Spread your protein over three or four meals."
+REHYDRATE = ("The American College of Sports Medicine suggests about 1.5 liters of fluid for "
+             "every kilogram of body weight lost during exercise, sipped over the next few hours.")
+WEEKLY = ("Adults aged 18 to 64 should aim for 150 to 300 minutes of moderate aerobic activity "
+          "a week.")
+WEEKLY_START = "To get fitter, build up to about 150 minutes a week of moderate activity."
 
 
 @pytest.mark.parametrize("question, said, sentences, line, fields", [
@@ -128,6 +153,20 @@ NO_RATE = "Spread your protein over three or four meals."
      "computed_heart_rate_range", {"age": 40, "low": 110, "high": 125, "max": 180}),
     ("how long will that take", "i want to lose ten kilos", [LOSS_RATE], "computed_weeks",
      {"amount": "10 kilograms", "low": 10, "high": 20}),
+    # A rate per kilogram lost is applied to what was sweated off, in half liters.
+    ("how much should i drink", "i lost two kilos sweating", [REHYDRATE],
+     "computed_per_lost_single", {"weight": "2 kilograms", "low": 3, "high": 3,
+                                  "amount": "liters of fluid"}),
+    ("how much should i drink", "i lost a kilo on my run", [REHYDRATE],
+     "computed_per_lost_single", {"weight": "a kilogram", "low": 1.5, "high": 1.5,
+                                  "amount": "liters of fluid"}),
+    # Weekly minutes added up against the guideline.
+    ("is that enough", "i cycle forty five minutes three times a week", [WEEKLY],
+     "computed_weekly_short", {"said": "45 minutes 3 times a week", "total": 135,
+                               "target": 150, "more": 15}),
+    ("is that enough", "i walk 30 minutes five days a week", [NO_RATE, WEEKLY_START],
+     "computed_weekly_meets", {"said": "30 minutes 5 times a week", "total": 150,
+                               "target": 150, "more": 0}),
 ])
 def test_compute(question, said, sentences, line, fields):
     found = compute.compute(question, list(enumerate(sentences)), compute.caller_figures(said))
@@ -141,6 +180,7 @@ def test_compute(question, said, sentences, line, fields):
     ("how much protein per meal", "i weigh 80 kg", [PROTEIN_CUT]),  # no period: daily
     ("how much protein", "i weigh 80 kg", [NO_RATE]),           # no rate in the notes
     ("what's my max heart rate", "i weigh 80 kg", [MAX_HR]),
+    ("how much should i drink", "i weigh 80 kg", [REHYDRATE]),  # a loss rate, no loss said
 ])
 def test_nothing_to_compute(question, said, sentences):
     assert compute.compute(question, list(enumerate(sentences)),

@@ -46,6 +46,13 @@ def history(*said):
      "bare"),
     (["how do i do a hip flexor stretch"], "what about the other side",
      "what about the other side for a hip flexor stretch", "bare"),
+    # "once that gets easy": the harder version of what was just talked about.
+    (["how do i do a glute bridge"], "and when it gets too easy",
+     "a harder a glute bridge variation", "reference"),
+    (["how do i do a glute bridge"], "what's the next step",
+     "a harder a glute bridge variation", "reference"),
+    (["how do i do a plank"], "once i can do that easily", "a harder a plank variation",
+     "reference"),
     # The caller's own figures complete the question before.
     (["how much protein do i need"], "i weigh seventy kilos",
      "i weigh seventy kilos how much protein do i need", "figures"),

@@ -275,7 +275,8 @@ def test_no_line_of_the_grounded_responder_trips_the_safety_output_check():
     keys = [key for key in lines._lines if key.startswith("answering.")]
     fields = {"name": "Sam", "nearest": "Rest days let your muscles recover.",
               "weight": "80 kilograms", "low": 110, "high": 160, "amount": "grams of protein",
-              "age": 50, "max": 170}
+              "age": 50, "max": 170, "said": "30 minutes 5 times a week", "total": 150,
+              "target": 150, "more": 15}
     for key in keys:
         for variant in lines.choices(key):
             text = variant.format(**fields)

@@ -106,3 +106,16 @@ def test_question_data_is_checked_when_loaded(tmp_path, monkeypatch, text, error
     finally:
         lang._data.cache_clear()
         question._kinds.cache_clear()
+
+
+@pytest.mark.parametrize("said, plainer", [
+    ("does creatine actually do anything", "what does creatine do"),
+    ("so does hiit actually work for fat loss", "what does hiit do for fat loss"),
+    ("do i really have to warm up before lifting", "why warm up before lifting"),
+    # Left as they are: a yes-or-no about an effect, a plain "do I need", a noun needed.
+    ("does stretching help with soreness", "does stretching help with soreness"),
+    ("do i need to warm up", "do i need to warm up"),
+    ("do i actually need protein shakes", "do i actually need protein shakes"),
+])
+def test_ways_of_asking_that_mean_a_plainer_question(said, plainer):
+    assert question.paraphrased(said) == plainer

@@ -111,6 +111,15 @@ def test_other_questions_are_left_to_the_grounded_answer(coach, exercises, line)
      None, ["chair"]),
     ("i can't get down on the floor, what standing exercises can i do", None, "standing", [],
      None, []),
+    # "stuck in a hotel" is a place, not a plateau
+    ("i'm stuck in a hotel room no gear what can i do for like fifteen minutes", None, None,
+     [], 15, []),
+    # "is ok with my back" spares the back; it does not say the back is fine
+    ("what leg stuff is ok with my back the way it is", "legs", None, ["lower back"], None,
+     []),
+    # a wish to work a muscle, and a named move that hurts: something instead of it
+    ("i wanna work my chest but push ups kill my wrists", "chest", None, ["wrist"], None, []),
+    ("i want to train my legs but squats hurt my knees", "legs", None, ["knee"], None, []),
 ])
 def test_a_question_is_read_into_the_librarys_terms(exercises, line, target, position,
                                                     limitations, minutes, kit):

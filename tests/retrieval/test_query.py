@@ -84,6 +84,8 @@ SLIPS = [
     ("cattle bell swings", "kettlebell swings"),
     ("burp ease", "burpees"),
     ("glued bridge", "glute bridge"),
+    ("my glued muscles are weak", "my glute muscles are weak"),
+    ("how do i get my glued to work", "how do i get my glutes to work"),
     ("my glues are weak", "my glutes are weak"),
     ("plank's or crunches", "planks or crunches"),
     ("side blanks", "side planks"),
@@ -103,6 +105,7 @@ SLIPS = [
     ("my one rep macs", "my one rep max"),
     ("sets and wraps", "sets and reps"),
     ("tread mill", "treadmill"),
+    ("twenty minutes on the roaming machine", "twenty minutes on the rowing machine"),
     ("yoga or pilots", "yoga or pilates"),
     ("pilots or yoga", "pilates or yoga"),
     ("plyo metrics", "plyometrics"),
@@ -112,6 +115,8 @@ SLIPS = [
     ("what is hit training", "what is hiit (high intensity interval training) training"),
     ("how often should i do hit", "how often should i do hiit (high intensity interval "
                                   "training)"),
+    ("what's better hit or steady cardio", "what's better hiit (high intensity interval "
+                                           "training) or steady cardio"),
     # body parts
     ("how do i grow my carves", "how do i grow my calves"),
     ("my left carve", "my left calf"),
@@ -120,6 +125,9 @@ SLIPS = [
     ("my cars are so sore", "my calves are so sore"),
     ("stretch my cars", "stretch my calves"),
     ("try seps", "triceps"),
+    ("a good exercise for my try sets", "a good exercise for my triceps"),
+    ("my pecks are sore", "my pecs (chest muscles) are sore"),
+    ("is the peck deck good", "is the pec (chest) deck good"),
     ("by sep curls", "bicep curls"),
     ("tight ham string", "tight hamstring"),
     ("quad's", "quads"),
@@ -145,6 +153,10 @@ SLIPS = [
     ("cardio vascular fitness", "cardiovascular fitness"),
     ("warmup", "warm-up"),
     ("cooldown", "cool-down"),
+    ("can i lift weights doing intermitting fasting", "can i lift weights doing intermittent "
+                                                      "fasting"),
+    ("exercise in the men o pause", "exercise in the menopause"),
+    ("peri meno pause", "peri menopause"),
 ]
 
 
@@ -166,6 +178,12 @@ def test_every_slip_has_a_case():
     ("glue is sticky", "glue is sticky"),
     ("i hit the gym", "i hit the gym"),
     ("how many lunches do you eat", "how many lunches do you eat"),
+    ("i glued my shoe back together", "i glued my shoe back together"),
+    ("how do i do tri sets", "how do i do tri sets"),
+    ("the hens pecks at seeds", "the hens pecks at seeds"),
+    ("i hit or missed my target", "i hit or missed my target"),
+    ("a roman history book", "a roman history book"),
+    ("the men pause for a drink", "the men pause for a drink"),
     # Filler sounds go, with the comma or full stop after them; words that start alike stay.
     ("uh, um. what's er an erm hmmm plank", "what's an plank"),
     ("umbrella and hummus", "umbrella and hummus"),

@@ -22,7 +22,7 @@ RANK = {
     "safety": 3, "answering": 3, "training": 3, "speech": 3,
     "retrieval": 2, "usage": 2, "text": 1, "lang": 0,
     "contract": 0, "models": 0, "preflight": 0, "extensions": -1, "config": -1,
-    "redaction": -1, "log_format": -1,
+    "redaction": -1, "log_format": -1, "pool_ping": -1,
 }
 ENTRY_POINTS = {"__init__", "cli", "simulator"}
 FLASK_ALLOWED = {"__init__.py", "extensions.py", "web/audio.py", "web/health.py",

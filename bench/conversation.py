@@ -138,11 +138,14 @@ def canon(text):
 
 def contains(canon_text, phrase):
     """`phrase` (canonicalised) in the text, on word boundaries; a phrase ending in a
-    letter also matches its plural or -ing/-ed forms ("squat" matches "squats")."""
+    letter also matches its plural or -ing/-ed forms ("squat" matches "squats", "swim"
+    matches "swimming")."""
     p = canon(phrase)
     if not p:
         return False
-    tail = r"(?![0-9]|\.[0-9])" if p[-1].isdigit() else r"(?:s|es|d|ed|ing|er|ers)?\b"
+    doubled = re.escape(p[-1]) + "?"  # swim, swimming
+    tail = (r"(?![0-9]|\.[0-9])" if p[-1].isdigit()
+            else doubled + r"(?:s|es|d|ed|ing|er|ers)?\b")
     return re.search(r"(?<![a-z0-9.])" + re.escape(p) + tail, canon_text) is not None
 
 

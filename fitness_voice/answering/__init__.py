@@ -7,14 +7,14 @@ contract.Responder). Configuration picks them in `build_responder`.
 
 from .contract import PROFILE_KEYS, CoachContext, LLMAnswer, LLMError, Responder
 from .fallback import FallbackResponder
-from .followup import standalone_question
+from .followup import standalone_question, subject_terms
 from .grounded import GroundedResponder
 from .openai_responder import DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_TIMEOUT, OpenAIResponder
 from .prompts import system_prompt
 
 __all__ = ["PROFILE_KEYS", "CoachContext", "FallbackResponder", "GroundedResponder", "LLMAnswer",
-           "LLMError", "OpenAIResponder", "Responder", "build_responder", "standalone_question",
-           "system_prompt"]
+           "LLMError", "OpenAIResponder", "Responder", "build_responder", "notes_responder",
+           "standalone_question", "subject_terms", "system_prompt"]
 
 
 def build_responder(config, passages_of=None, normalize=None) -> Responder:
@@ -36,6 +36,11 @@ def build_responder(config, passages_of=None, normalize=None) -> Responder:
         stream=str(config.get("OPENAI_STREAM") or "").lower() in ("1", "true", "yes", "on"),
     )
     return FallbackResponder(primary, grounded)
+
+
+def notes_responder(responder):
+    """The responder that answers from the notes alone: the fallback behind a model."""
+    return getattr(responder, "fallback", responder)
 
 
 def _setting(config, key, default):

@@ -152,6 +152,12 @@ def own_terms(text):
     return found
 
 
+def subject_terms(text):
+    """own_terms without the words for pain itself: where it hurts, or what."""
+    symptoms = _data(lang.active_language())["symptom_stems"]
+    return [term for term in own_terms(text) if term not in symptoms]
+
+
 def topic_of(text):
     """What a question is about, as a short phrase: "how do I do a plank" -> "a plank"."""
     data = _data(lang.active_language())
@@ -252,7 +258,11 @@ def _data(language):
     for key in ("conditions", "new_topic"):
         if any(p.groups < 1 for p in compiled[key]):
             raise lang.LanguageDataError(f"{where}: every `{key}` pattern needs a group")
+    symptoms = data.get("symptoms")
+    if not isinstance(symptoms, str) or not symptoms.split():
+        raise lang.LanguageDataError(f"{where}: `symptoms` must be whitespace-separated words")
     generic_words = frozenset(generic.split())
     return {**compiled, "generic": generic_words,
+            "symptom_stems": frozenset(stem(w) for w in symptoms.split()),
             "generic_stems": frozenset(stem(w) for w in generic_words),
             "pronouns": frozenset(pronouns)}

@@ -70,6 +70,31 @@ def _answer(providers, turn, text, first=None):
         **({"llm_error": answer.error} if answer.error else {})})
 
 
+def general_note(providers, turn, text):
+    """One sentence the notes give on what the caller asked about, for a reply that
+    cannot diagnose: what is commonly true, never what the caller has. None when
+    the notes hold nothing relevant or the sentence would not pass the safety check."""
+    found = _search(providers, answering.standalone_question(text, turn.history, turn.state))
+    if not found.relevant:
+        return None
+    context = answering.CoachContext(question=text, passages=found.passages, relevant=True,
+                                     history=turn.history, profile=dict(turn.caller.profile),
+                                     state=turn.state)
+    answer = answering.notes_responder(providers.responder).answer(context)
+    said = speakable.for_speech(clean_reply(answer.text))
+    statements = [s for s in split_sentences(said) if not s.endswith("?")]
+    if not statements or safety.check_reply(statements[0]) \
+            or not _same_subject(text, statements[0]):
+        return None
+    return statements[0]
+
+
+def _same_subject(question, sentence):
+    """Whether the sentence names something the question names, beyond the pain
+    itself: a note on shoulder pain is no answer about an elbow."""
+    return bool(set(answering.subject_terms(question)) & set(answering.subject_terms(sentence)))
+
+
 def cautioned(said, caution):
     """The answer with the injury caution after it, still at most three sentences: the
     answer's last sentences (its "want to hear more?" first) make room."""

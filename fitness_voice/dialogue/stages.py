@@ -33,6 +33,10 @@ from .intents import (
     words,
 )
 
+# Medical reasons whose referral can carry what the notes say in general: not an
+# injury, whose referral must not be diluted.
+WITH_A_GENERAL_NOTE = frozenset({"diagnosis"})
+
 
 def safety_check(providers, turn, text):
     """Red flags, crises, injection and off-topic lines, before anything else.
@@ -52,12 +56,24 @@ def safety_check(providers, turn, text):
         effects = providers.workouts.stop_for_safety(state)
         if effects:
             said = f"{said} {lang.catalogue()['dialogue.workout_stopped']}"
+    elif verdict.category is safety.Category.MEDICAL and verdict.reason in WITH_A_GENERAL_NOTE:
+        said = _with_general_note(providers, turn, text) or said
     state.intake = None
     state.confirm_forget = False
     state.pending_name = None
     return Reply(said, kind=f"safety-{verdict.category.value}",
                  end_call=verdict.end_call, effects=effects,
                  details={"safety": verdict.reason, "stop_workout": verdict.stop_workout})
+
+
+def _with_general_note(providers, turn, text):
+    """"Is that shin splints?": no diagnosis, but what the notes say about it in
+    general, and when to see someone, instead of a bare referral."""
+    note = grounded.general_note(providers, turn, text)
+    if note is None:
+        return None
+    lines = lang.catalogue()
+    return f"{lines['safety.medical_with_note']} {note} {lines['safety.medical_after_note']}"
 
 
 def workout_command(providers, turn, text):

@@ -10,6 +10,7 @@ from fitness_voice import lang
 from fitness_voice.contract import CallerInfo, CallState
 from fitness_voice.dialogue import grounded, memory
 from fitness_voice.dialogue.pipeline import Pipeline
+from fitness_voice.text.sentences import split_sentences
 from tests.dialogue.conftest import turn
 
 MORE = lang.catalogue()["answering.more_hint"]
@@ -59,6 +60,24 @@ def test_safety_answers_first_in_every_situation(coach, line, situation):
     assert any(number in reply.text for number in ("911", "988"))
     assert after.intake is None and not after.confirm_forget and after.pending_name is None
     assert "name" not in reply.profile_updates
+
+
+@pytest.mark.parametrize(("line", "has", "lacks"), [
+    # A named condition the notes cover: no diagnosis, but what is true in general.
+    ("the front of my shins hurt since I started running, is that shin splints",
+     ["can't diagnose", "shinbone", "doctor or physiotherapist"], []),
+    ("could this be a stress fracture in my foot", ["can't diagnose", "stress fracture"], []),
+    # Notes on another body part are no answer: the plain referral.
+    ("do I have tendonitis in my elbow", ["can't diagnose", "take a look"], ["shoulder"]),
+    # An injury keeps its own referral, undiluted.
+    ("I rolled my ankle and it's swollen", ["today if it's swollen"], ["my notes"]),
+])
+def test_a_diagnosis_question_hears_the_general_note_without_a_diagnosis(coach, line, has,
+                                                                          lacks):
+    stage, reply, _ = answered(coach, line)
+    assert stage == "safety" and reply.kind == "safety-medical"
+    check(reply, has, lacks)
+    assert len(split_sentences(reply.text)) <= 3
 
 
 # -- facts about the caller never replace the answer to a question --------------

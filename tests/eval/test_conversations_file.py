@@ -89,3 +89,15 @@ def test_item_schema(item):
         assert all(value is None or isinstance(value, str) for value in values), wanted
     if setup is None:
         assert "stored_name" in after, "a new caller's item says what name ends up stored"
+
+
+@pytest.mark.parametrize(("text", "phrase", "found"), [
+    ("three squats a day", "squat", True),
+    ("swimming burns calories", "swim", True),
+    ("a stopped clock", "stop", True),
+    ("swimsuit shopping", "swim", False),
+    ("about 120 grams", "12", False),
+])
+def test_the_scorer_matches_a_phrase_and_its_word_forms(text, phrase, found):
+    from bench.conversation import canon, contains
+    assert contains(canon(text), phrase) is found

@@ -143,7 +143,8 @@ def test_every_reason_has_its_reply_line_and_every_line_is_used():
     others = {"safety.red_flag", "safety.crisis", "safety.crisis_lifeline",
               "safety.eating_disorder", "safety.injection", "safety.off_topic",
               "safety.instead_of_diagnosis", "safety.instead_of_medication",
-              "safety.instead_of_low_calorie_target", "safety.instead_of_instructions"}
+              "safety.instead_of_low_calorie_target", "safety.instead_of_instructions",
+              "safety.medical_with_note", "safety.medical_after_note"}
     assert own == needed | others
 
 

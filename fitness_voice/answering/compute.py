@@ -53,10 +53,15 @@ class Figures:
     lost_said: str | None = None
     weekly_minutes: int | None = None   # "forty five minutes three times a week": 135
     weekly_said: str | None = None
+    race_km: float | None = None        # "a 5k in 30 minutes": the distance and the time
+    race_minutes: float | None = None
+    race_miles: bool | None = None      # said in miles
+    race_said: str | None = None         # "a half marathon", "5 kilometers"
 
     def any(self):
         return any(value is not None for value in (self.weight_kg, self.age, self.lose_kg,
-                                                   self.lost_kg, self.weekly_minutes))
+                                                   self.lost_kg, self.weekly_minutes,
+                                                   self.race_km))
 
 
 def caller_figures(*texts):
@@ -111,6 +116,7 @@ def _figures_of(text):
         figures.lost_kg = KG_PER_POUND if one.group(1).startswith(("p", "l")) else 1.0
         figures.lost_said = f"a {_unit_name(one.group(1))[:-1]}"
     figures.weekly_minutes, figures.weekly_said = _weekly(with_digits(text))
+    figures.race_km, figures.race_minutes, figures.race_miles, figures.race_said = _race(text)
     return figures
 
 
@@ -176,6 +182,7 @@ class Computed:
     line: str                 # key under answering., e.g. "computed_per_weight"
     fields: dict
     sentence: object          # the key of the sentence it came from
+    standalone: bool = False  # worked from the caller's figures alone: say no rate after it
 
 
 def compute(question, sentences, figures):
@@ -183,7 +190,7 @@ def compute(question, sentences, figures):
     ([(key, text)], best first), or None. `question` decides which rate is meant
     when there are several ("moderate" or "vigorous", "zone two" or the maximum)."""
     q = normalise(question)
-    for rule in (_per_weight, _heart_rate_range, _max_heart_rate, _weeks_to_target,
+    for rule in (_pace, _per_weight, _heart_rate_range, _max_heart_rate, _weeks_to_target,
                  _weekly_total):
         found = None
         for key, text in sentences:
@@ -194,7 +201,7 @@ def compute(question, sentences, figures):
                 break  # the first rate in the notes' order; ranges pick by context
         if found is not None:
             _score, key, line, fields = found
-            return Computed(line, fields, key)
+            return Computed(line, fields, key, standalone=rule is _pace)
     return None
 
 
@@ -346,6 +353,59 @@ def _weekly_total(question, text, figures):
 _WEEKLY_TARGET = re.compile(
     r"\b(\d+)(?: to \d+)? minutes of (?:moderate|brisk|aerobic)\b[a-z ]{0,30}? (?:a|per|each) "
     r"week\b|\b(\d+)(?: to \d+)? minutes (?:a|per|each) week of moderate\b")
+
+
+KM_PER_MILE = 1.609344
+_RACES = ((re.compile(r"\bhalf marathon\b"), "21.1 k", "a half marathon"),
+          (re.compile(r"\bmarathon\b"), "42.2 k", "a marathon"))
+_RACE = re.compile(
+    r"\b(\d+(?:\.\d+)?) ?(k|km|kms|kilometers?|kilometres?|miles?|mi)\b(?: \w+){0,3}? "
+    r"(?:in|under|below|sub|within) (?:(?:about|around|roughly|less than) )?"
+    r"(?:(\d+(?:\.\d+)?) ?(?:hours?|hrs?)(?: and)?)? ?(?:(\d+) ?(?:minutes?|mins?))?")
+_ASKS_PACE = re.compile(r"\bpace\b|\bhow fast\b|\b(?:per|a|each) (?:k|km|kilometers?|"
+                        r"kilometres?|miles?)\b")
+
+
+def _race(text):
+    """(kilometers, minutes, said in miles, how to say the distance) of a goal like "a
+    5k in 30 minutes", or Nones."""
+    race, named = normalise(text), None
+    for pattern, distance, name in _RACES:
+        if pattern.search(race):
+            race, named = pattern.sub(distance, race, count=1), named or name
+    found = _RACE.search(with_digits(race))
+    if not found or not (found.group(3) or found.group(4)):
+        return None, None, None, None
+    distance, in_miles = float(found.group(1)), found.group(2).startswith("mi")
+    minutes = float(found.group(3) or 0) * 60 + float(found.group(4) or 0)
+    km = distance * KM_PER_MILE if in_miles else distance
+    if not 0.4 <= km <= 100 or minutes <= 0:
+        return None, None, None, None
+    said = named or f"{_plain(distance)} {'miles' if in_miles else 'kilometers'}"
+    return km, minutes, in_miles, said
+
+
+def _pace(question, text, figures):
+    """ "a 5k in 30 minutes, what pace?": the minutes per kilometer or mile it takes.
+    Worked from the caller's figures alone; the notes' sentence only comes along."""
+    if figures.race_km is None or not _ASKS_PACE.search(question):
+        return None
+    per_mile = re.search(r"\b(?:per|a|each) miles?\b", question) is not None or (
+        figures.race_miles and not re.search(r"\b(?:k|km|kilomet\w+)\b", question))
+    per = figures.race_km / KM_PER_MILE if per_mile else figures.race_km
+    return 0, "computed_pace", {
+        "distance": figures.race_said,
+        "time": _duration_words(figures.race_minutes * 60),
+        "pace": _duration_words(round(figures.race_minutes * 60 / per / 5) * 5),
+        "unit": "mile" if per_mile else "kilometer"}
+
+
+def _duration_words(seconds):
+    """5400 -> "1 hour 30 minutes"; 330 -> "5 minutes 30 seconds"."""
+    hours, rest = divmod(int(round(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(hours, "hour"), (minutes, "minute"), (secs, "second")]
+    return " ".join(f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n)
 
 
 def _context_score(question, context, ignored=frozenset()):

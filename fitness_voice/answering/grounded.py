@@ -238,7 +238,7 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
         spoken = [line]
         # The rate it came from, unless that has a worked example of its own
         # ("so a 40 year old would have ...") that would muddle the caller's.
-        if words_said(line) + source[1].words <= self.max_words + 5 \
+        if not found.standalone and words_said(line) + source[1].words <= self.max_words + 5 \
                 and not _WORKED_EXAMPLE.search(with_digits(source[1].text)):
             spoken.append(source[1].text)
         return spoken, source

@@ -167,6 +167,18 @@ WEEKLY_START = "To get fitter, build up to about 150 minutes a week of moderate 
     ("is that enough", "i walk 30 minutes five days a week", [NO_RATE, WEEKLY_START],
      "computed_weekly_meets", {"said": "30 minutes 5 times a week", "total": 150,
                                "target": 150, "more": 0}),
+    # A pace from the caller's goal alone, per kilometer unless a mile is asked or said.
+    ("what pace is that per kilometre", "i want to run a five k in thirty minutes", [NO_RATE],
+     "computed_pace", {"distance": "5 kilometers", "time": "30 minutes",
+                       "pace": "6 minutes", "unit": "kilometer"}),
+    ("what pace per mile", "10k in 55 minutes", [NO_RATE], "computed_pace",
+     {"distance": "10 kilometers", "time": "55 minutes", "pace": "8 minutes 50 seconds",
+      "unit": "mile"}),
+    ("what pace do i need", "a half marathon in 2 hours", [NO_RATE], "computed_pace",
+     {"distance": "a half marathon", "time": "2 hours", "pace": "5 minutes 40 seconds",
+      "unit": "kilometer"}),
+    ("how fast is that", "three miles in 1 hour", [NO_RATE], "computed_pace",
+     {"distance": "3 miles", "time": "1 hour", "pace": "20 minutes", "unit": "mile"}),
 ])
 def test_compute(question, said, sentences, line, fields):
     found = compute.compute(question, list(enumerate(sentences)), compute.caller_figures(said))
@@ -181,6 +193,8 @@ def test_compute(question, said, sentences, line, fields):
     ("how much protein", "i weigh 80 kg", [NO_RATE]),           # no rate in the notes
     ("what's my max heart rate", "i weigh 80 kg", [MAX_HR]),
     ("how much should i drink", "i weigh 80 kg", [REHYDRATE]),  # a loss rate, no loss said
+    ("what pace should i run", "i run 5k three times a week", [NO_RATE]),  # no time said
+    ("how much protein", "a 5k in 30 minutes", [NO_RATE]),      # a race, no pace asked
 ])
 def test_nothing_to_compute(question, said, sentences):
     assert compute.compute(question, list(enumerate(sentences)),

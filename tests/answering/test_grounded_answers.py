@@ -276,7 +276,8 @@ def test_no_line_of_the_grounded_responder_trips_the_safety_output_check():
     fields = {"name": "Sam", "nearest": "Rest days let your muscles recover.",
               "weight": "80 kilograms", "low": 110, "high": 160, "amount": "grams of protein",
               "age": 50, "max": 170, "said": "30 minutes 5 times a week", "total": 150,
-              "target": 150, "more": 15}
+              "target": 150, "more": 15, "distance": "5 kilometers", "time": "30 minutes",
+              "pace": "6 minutes", "unit": "kilometer"}
     for key in keys:
         for variant in lines.choices(key):
             text = variant.format(**fields)
@@ -286,9 +287,10 @@ def test_no_line_of_the_grounded_responder_trips_the_safety_output_check():
 def test_computed_lines_are_in_the_catalogue():
     lines = lang.catalogue()
     fields = {"weight": "80 kilograms", "low": 1, "high": 2, "amount": "grams", "age": 50,
-              "max": 170}
+              "max": 170, "distance": "5 kilometers", "time": "30 minutes", "pace": "6 minutes",
+              "unit": "kilometer"}
     for key in ("computed_per_weight", "computed_per_weight_single", "computed_max_heart_rate",
-                "computed_heart_rate_range", "computed_weeks"):
+                "computed_heart_rate_range", "computed_weeks", "computed_pace"):
         assert lines.say(f"answering.{key}", **fields)
 
 

@@ -116,6 +116,11 @@ def test_question_data_is_checked_when_loaded(tmp_path, monkeypatch, text, error
     ("does stretching help with soreness", "does stretching help with soreness"),
     ("do i need to warm up", "do i need to warm up"),
     ("do i actually need protein shakes", "do i actually need protein shakes"),
+    # "I can't do one" asks for the easier version.
+    ("i can't do a single push up", "an easier push up variation"),
+    ("honestly i still can't do a single chin up yet", "an easier chin up variation"),
+    ("i can't do any squats properly", "an easier squat variation"),
+    ("i can't do a push up because my wrist hurts", "i can't do a push up because my wrist hurts"),
 ])
 def test_ways_of_asking_that_mean_a_plainer_question(said, plainer):
     assert question.paraphrased(said) == plainer

@@ -25,7 +25,9 @@ _PHRASES = ((re.compile(r"\b(?:work|working|worked) ?outs?\b"), "workout"),
                         r"(?:one|it|them|any|a single|a full|an?|that|even one)\b"), "easier"),
             (re.compile(r"\btoo (?:hard|difficult|tough)\b"), "easier"),
             # "My legs are killing me", "that workout wrecked me": how callers say sore.
-            (re.compile(r"\b(?:killing|destroying|wrecking|wrecked|destroyed) me\b"), "sore"))
+            (re.compile(r"\b(?:killing|destroying|wrecking|wrecked|destroyed) me\b"), "sore"),
+            (re.compile(r"\b(?:could|can|can't) (?:barely|hardly) (?:walk|move|stand)\b"),
+             "sore"))
 
 
 def words(text):

@@ -50,6 +50,12 @@ DESCRIBES_A_PROBLEM = re.compile(
     r"killing me|twinges?|swollen|swelling|clicks?|clicking|popp(?:ed|ing)|numb|tingl\w*|"
     r"throbb\w*|sprain\w*|strain\w*|tweak\w*|pulled|stuck|plateau\w*|struggl\w*|"
     r"can'?t (?:seem to|get|stop|sleep|lose|gain|run|lift|do)|keeps? (?:getting|happening))\b")
+# Worn out from the last session: "what should I do tomorrow" then asks about
+# recovery, not for a list of exercises.
+WORN_OUT = re.compile(
+    r"\b(?:could|can|can'?t) (?:barely|hardly|even) (?:walk|move|stand|get up|lift my arms)|"
+    r"\b(?:so|really|super|very|too) (?:sore|stiff|achy)\b|\b(?:wrecked|destroyed|exhausted|"
+    r"knackered|shattered|dead legs)\b")
 # Passing on "what should I call you?" in so many words: "I'd rather not say",
 # "does it matter?", "why do you need my name?".
 DECLINES_NAME = re.compile(

@@ -23,6 +23,7 @@ from .intents import (
     MY_GOAL,
     MY_NAME,
     NOT_NOW,
+    WORN_OUT,
     declines_name,
     first_pass,
     is_goodbye,
@@ -237,8 +238,11 @@ def training_talk(providers, turn, text):
     if providers.workouts.active(turn.state):
         return None
     reply = providers.workouts.talk(turn, text)
-    if reply is not None and providers.answers_with_llm and reply.kind == "exercise-choice":
-        # A question about what to do: the model answers it, with the profile.
+    worn_out = WORN_OUT.search(words(text)) and reply is not None and reply.kind == "today"
+    if reply is not None and (worn_out or reply.kind == "exercise-choice" and (
+            providers.answers_with_llm or WORN_OUT.search(words(text)))):
+        # A question about what to do: the model answers it, with the profile; and
+        # "I can barely walk, what should I do tomorrow" is about recovering.
         providers.workouts.withdraw_offer(turn.state)
         return None
     if reply is not None:

@@ -80,6 +80,16 @@ def test_a_diagnosis_question_hears_the_general_note_without_a_diagnosis(coach, 
     assert len(split_sentences(reply.text)) <= 3
 
 
+@pytest.mark.parametrize("line", [
+    "that workout was so good i could barely walk after, what should i do tomorrow",
+    "i'm so sore from legs, what should i do today",
+])
+def test_worn_out_callers_hear_about_recovery_not_a_list_of_exercises(coach, line):
+    stage, reply, after = answered(coach, line)
+    assert stage == "grounded-answer" and reply.kind == "answer", reply.text
+    assert after.offer_session is None
+
+
 # -- facts about the caller never replace the answer to a question --------------
 
 @pytest.mark.parametrize(("line", "learned"), [

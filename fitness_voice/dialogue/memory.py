@@ -22,8 +22,8 @@ GOALS = (
     (r"\b(build|building|gain|gaining|put on|grow) (some |more )?(muscle|mass|strength)|\bbulk",
      "build muscle"),
     (r"\b(get|getting|become) (stronger|strong)\b|\bstrength\b", "get stronger"),
-    (r"\b(run|running) (a |my first )?(5k|five k|10k|ten k|marathon|half marathon|race)",
-     "train for a run"),
+    (r"\b(?:(?:run|running|do|doing|finish|finishing|complete) )?(?:a |my first |an? )?"
+     r"(?:5k|five k|10k|ten k|marathon|half marathon|ultra|park ?run)\b", "train for a run"),
     (r"\b(get|getting|be|become) (fitter|fit|in shape|healthier|more active)|\bfitness\b",
      "get fitter"),
     (r"\b(more )?(flexib\w+|mobility)\b", "improve mobility"),
@@ -186,7 +186,8 @@ MAX_GOAL_WORDS = 8
 
 def states_goal(text):
     """Whether the line says what the caller wants ("I want to...", "my goal is to...")."""
-    return bool(re.search(r"\b(goal|want|trying|hoping|aim|need) to\b|\bi'?d like to\b",
+    return bool(re.search(r"\b(goal|want|trying|hoping|aim|need) to\b|\bi'?d like to\b|"
+                          r"\b(?:goal|aim) (?:now |these days |this year )?is (?:to|a|an)\b",
                           text.lower()))
 
 

@@ -10,6 +10,8 @@ from fitness_voice.dialogue import memory
     ("call me Jo", {"name": "Jo"}),
     ("I'm Sam and I want to lose weight", {"name": "Sam", "goal": "lose weight"}),
     ("I want to run a 5k", {"goal": "train for a run"}),
+    ("actually my goal now is to run a half marathon", {"goal": "train for a run"}),
+    ("my aim this year is a marathon", {"goal": "train for a run"}),
     ("I want to build muscle, I have been training for ten years",
      {"goal": "build muscle", "experience": "advanced"}),
     ("I'm a complete beginner", {"experience": "beginner"}),

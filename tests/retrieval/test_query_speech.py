@@ -26,6 +26,7 @@ REPAIRED = [
     ("Are burpies good for losing weight?", "Are burpees good for losing weight?"),
     ("Glue bridges for back pain", "Glute bridges for back pain"),
     ("Is way protein better than pea protein?", "Is whey protein better than pea protein?"),
+    ("How much protean do I need?", "How much protein do I need?"),
     ("Do I need electro lights when I run?", "Do I need electrolytes when I run?"),
     ("What should my r p e be?", "What should my rpe be?"),
     ("How do I use a phone roller on my quads?", "How do I use a foam roller on my quads?"),

@@ -121,7 +121,7 @@ def test_a_broken_rules_file_stops_loading_and_names_the_file(tmp_path, monkeypa
 
 def test_the_english_rules_load_in_order():
     english = rule_set("en")
-    assert len(english.rules) == 64
+    assert len(english.rules) == 65
     assert english.priority == (Category.RED_FLAG, Category.CRISIS, Category.EATING_DISORDER,
                                 Category.INJECTION, Category.MEDICAL, Category.OFF_TOPIC)
     assert {rule.guard.func for rule in english.rules if rule.guard} == {

@@ -144,8 +144,9 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
         if figured is not None:
             spoken, source = figured
             if source[0] is not passage:
-                passage, sentences = source[0], [s for p, found in candidates
-                                                 if p is source[0] for s in found]
+                passage = source[0]
+                sentences = next((found for p, found in candidates if p is passage),
+                                 None) or passage_sentences(passage)
                 used = [str(passage.id)]
             # Only what was said counts as spoken: "tell me more" reads the rate.
             chosen = [source[1].index] if source[1].text in spoken else []
@@ -192,6 +193,12 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
             add(found[0][0].file)
         return found, weights, in_full
 
+    def _sibling_sentences(self, candidates):
+        seen = {str(p.id) for p, _found in candidates}
+        files = dict.fromkeys(getattr(p, "file", None) for p, _found in candidates[:3])
+        return [(sibling, s) for file in files if file for sibling in self._passages_of(file)
+                if str(sibling.id) not in seen for s in passage_sentences(sibling)]
+
     def _passages_of(self, file):
         if not self.passages_of or not file:
             return []
@@ -226,6 +233,9 @@ class GroundedResponder(PositionMixin, CannedRepliesMixin):
                     if s.index not in chosen]
         ordered += [(other, s) for other, found in candidates if other is not passage
                     for s in sorted(found, key=lambda s: -s.score) if s.score >= 1.0]
+        # Last, the other sections of the retrieved files: "what heart rate on easy runs"
+        # finds the formula in one section and the easy range in another.
+        ordered += self._sibling_sentences(candidates)
         found = compute(query.text, [(n, pair[1].text) for n, pair in enumerate(ordered)],
                         figures)
         if found is None:

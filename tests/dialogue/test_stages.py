@@ -90,6 +90,18 @@ def test_worn_out_callers_hear_about_recovery_not_a_list_of_exercises(coach, lin
     assert after.offer_session is None
 
 
+@pytest.mark.parametrize(("line", "has", "lacks"), [
+    # The formula in one section, the easy range in another of the same file.
+    ("i'm thirty five what heart rate should i aim for on easy runs",
+     ["one hundred ten to one hundred thirty beats per minute"], ["a maximum of"]),
+    ("i want to run a five k in thirty minutes, what pace is that per kilometre",
+     ["six minutes per kilometer"], []),
+])
+def test_figures_are_worked_out_across_the_notes(coach, line, has, lacks):
+    _stage, reply, _ = answered(coach, line)
+    check(reply, has, lacks)
+
+
 # -- facts about the caller never replace the answer to a question --------------
 
 @pytest.mark.parametrize(("line", "learned"), [

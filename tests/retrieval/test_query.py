@@ -73,6 +73,7 @@ SLIPS = [
     ("korean monohydrate", "creatine monohydrate"),
     ("creatine mono hydrate", "creatine monohydrate"),
     ("pro tein shakes", "protein shakes"),
+    ("how much protean do i need", "how much protein do i need"),
     ("whey or case in", "whey or casein"),
     ("case in protein at night", "casein protein at night"),
     ("pre work out powder", "pre-workout powder"),

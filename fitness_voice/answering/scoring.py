@@ -19,7 +19,7 @@ from .. import lang
 from .numbers import words_said
 from .plain_text import normalise, sentences_of
 from .question import QUANTITIES, fits, kind_of, paraphrased, preferred
-from .terms import qualifiers, synonyms, terms
+from .terms import apart, qualifiers, synonyms, terms
 
 _QUESTION_WORDS = ("how", "what", "why", "when", "which", "where", "who", "is", "are", "can",
                    "should", "does", "do")
@@ -34,6 +34,8 @@ OWN, INHERITED, PROFILE = 1.0, 0.3, 0.5
 _FORM_KINDS = ("how_to", "what_is", "why", None)
 # A follow-up's candidates without any of its own words count this much less.
 _WITHOUT_OWN_WORDS = 0.6
+# A section headed with the other side of a pair the question is on (terms.apart).
+_APART = 0.4
 # Other sections of the best passage's file count this much less than retrieval's
 # own finds, unless their heading fits the question better.
 _SIBLING = 0.6
@@ -124,6 +126,7 @@ def best_passage(question, candidates, weights=None, retrieved=None):
     found = len(candidates) if retrieved is None else retrieved
     best_found = max(labels[:found], default=0.0)
     missing = _missing_own_words(query, candidates)
+    asked = frozenset(terms(query.text))
     best = None
     for n, ((passage, sentences), weight) in enumerate(zip(candidates, weights, strict=True)):
         about = _mentions(_label_terms(passage), query.own)
@@ -133,6 +136,8 @@ def best_passage(question, candidates, weights=None, retrieved=None):
             weight *= _SIBLING
         if n in missing:
             weight *= _WITHOUT_OWN_WORDS
+        if apart(asked, _label_terms(passage)):
+            weight *= _APART
         score = weight * (1.0 + max(s.score for s in sentences) + labels[n])
         if best is None or score > best[0]:
             best = (score, passage, sentences)

@@ -94,6 +94,28 @@ def synonyms(term):
     return _vocabulary(lang.active_language())[1].get(term, frozenset())
 
 
+def apart(question_terms, label_terms):
+    """Whether a section is about the other side of a pair the question is on (pregnant
+    now, after the birth): vocabulary `apart`, each a pair of word groups."""
+    for one, other in _apart(lang.active_language()):
+        for mine, theirs in ((one, other), (other, one)):
+            if question_terms & mine and not question_terms & theirs \
+                    and label_terms & theirs and not label_terms & mine:
+                return True
+    return False
+
+
+@functools.cache
+def _apart(language):
+    pairs = lang.data("answering/vocabulary", language).get("apart") or []
+    where = f"{language}: answering/vocabulary.yaml"
+    if not all(isinstance(pair, list) and len(pair) == 2 and all(
+            isinstance(group, list) and group and all(isinstance(w, str) for w in group)
+            for group in pair) for pair in pairs):
+        raise lang.LanguageDataError(f"{where}: `apart` must be pairs of word lists")
+    return tuple(tuple(frozenset(stem(w) for w in group) for group in pair) for pair in pairs)
+
+
 def _undouble(w):
     if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         return w[:-1]

@@ -87,3 +87,16 @@ def test_malformed_vocabulary_is_refused(language_root, text):
     (folder / "vocabulary.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(lang.LanguageDataError, match="vocabulary.yaml"):
         terms._vocabulary("xx")
+
+
+@pytest.mark.parametrize(("question", "label", "kept_apart"), [
+    ("twenty weeks pregnant can i keep running", "running again after giving birth", True),
+    ("running after having my baby", "lifting weights or running while pregnant", True),
+    ("running after my baby, i was running while pregnant", "running after giving birth",
+     False),  # the question is on both sides
+    ("can i keep running", "running again after giving birth", False),  # on neither
+    ("pregnant, can i run", "running while pregnant", False),
+])
+def test_sections_on_the_other_side_of_a_pair_are_kept_apart(question, label, kept_apart):
+    from fitness_voice.answering.terms import apart
+    assert apart(frozenset(terms.terms(question)), frozenset(terms.terms(label))) is kept_apart

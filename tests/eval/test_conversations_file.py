@@ -40,10 +40,10 @@ def test_size_and_shape_of_the_set():
     multi = [item for item in ITEMS if len(item["turns"]) > 1]
     assert len(multi) * 3 >= len(ITEMS), "at least a third multi-turn"
     held_out = [item for item in ITEMS if item["split"] == "held_out"]
-    assert len(held_out) >= 55
-    # The 76 held-out items were written first; the fresh items written later were
-    # tuned against, so they joined the tuned split and the share fell below a quarter.
-    assert len(held_out) >= 76, "every first-written held-out item kept"
+    # The first 76 held-out items were written before any work; fresh items written
+    # later and fixed against joined the tuned split, and 23 more held-out ones were
+    # written (and never fixed against) in the third session: the share is a fifth.
+    assert len(held_out) >= 99, "every held-out item kept"
     assert len(held_out) * 6 >= len(ITEMS), "held-out share at least a sixth"
     assert {item["category"] for item in ITEMS} >= CATEGORIES - {"workout", "off_topic"}
 

@@ -129,7 +129,7 @@ LABELS = ("start_workout", "weekly_plan", "todays_workout", "last_time", "about_
           "my_name", "my_goal", "forget_me", "repeat", "slower", "goodbye", "small_talk",
           "identity", "hard_session", "thanks", "help", "off_topic", "complaint", "question")
 ANSWER = "question"
-MIN_EXAMPLES, MAX_EXAMPLES = 10, 40
+MIN_EXAMPLES, MAX_EXAMPLES = 10, 60
 # Labels whose reply costs more when wrong (ending the call, starting a workout)
 # need a closer match than the classifier's minimum.
 STRICTER = {"goodbye": 0.7, "start_workout": 0.7, "forget_me": 0.7, "off_topic": 0.65,

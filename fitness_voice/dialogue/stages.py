@@ -10,6 +10,8 @@ questions; everything else, small talk and statements included, goes to the LLM.
 No stage but the answer ever takes a question about training.
 """
 
+import re
+
 from .. import lang, safety
 from ..contract import Reply
 from . import grounded, memory
@@ -261,6 +263,12 @@ def small_talk(providers, turn, text):
     return HANDLERS[label](providers, turn, text)
 
 
+# A line that starts by leaning on the last answer ("and ...", "so ...") is a
+# follow-up unless its meaning is very close to an intent's examples.
+LEANS_BACK = re.compile(r"^(?:and|so|but|then|what about|how about|okay and|ok and)\b")
+LEANING_MIN_SCORE = 0.75
+
+
 def routed_by_meaning(providers, turn, text):
     """What the patterns missed, routed by its nearest labelled examples."""
     router = providers.router
@@ -270,6 +278,8 @@ def routed_by_meaning(providers, turn, text):
     if routed is None:
         return None
     label = routed.label
+    if turn.history and LEANS_BACK.match(words(text)) and routed.score < LEANING_MIN_SCORE:
+        return None  # "and which one first in a session": about the last answer
     if providers.answers_with_llm and (label not in COMMANDS or is_question(text)):
         return None
     if label not in ASKED_AS_QUESTIONS and is_question(text):

@@ -101,7 +101,7 @@ def test_the_labelled_examples_are_valid():
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},
       "dancing": [f"dance {i}" for i in range(10)]}, "unknown labels"),
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},
-      "thanks": ["thanks"] * 3}, "needs 10 to 40"),
+      "thanks": ["thanks"] * 3}, "needs 10 to 60"),
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},
       "thanks": [True] + [f"thanks {i}" for i in range(9)]}, "quote yes"),
     ({**{label: [f"{label} {i}" for i in range(10)] for label in intents.LABELS},

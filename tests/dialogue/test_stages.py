@@ -102,6 +102,22 @@ def test_figures_are_worked_out_across_the_notes(coach, line, has, lacks):
     check(reply, has, lacks)
 
 
+@pytest.mark.parametrize(("line", "stage"), [
+    # Leaning on the last answer: a follow-up, however near an intent it sounds.
+    ("and which one first in a session", "grounded-answer"),
+    ("and how long should each session be", "grounded-answer"),
+    ("what can i do instead", "grounded-answer"),
+    # A command said with "and" still is one when its meaning is clear.
+    ("and what did i do last time", "training-talk"),
+    ("so bye then", "goodbye"),
+])
+def test_follow_ups_are_not_taken_for_commands(coach, line, stage):
+    history = [("should i do cardio or weights to lose fat", "Do both if you can.")]
+    found, _reply = coach.pipeline.answering_stage(
+        turn(line, CallState(), caller=caller("Alex"), history=history))
+    assert found.name == stage
+
+
 # -- facts about the caller never replace the answer to a question --------------
 
 @pytest.mark.parametrize(("line", "learned"), [

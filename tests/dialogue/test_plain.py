@@ -21,6 +21,8 @@ from fitness_voice.dialogue import plain
     ("how do i make chest press less of a pain to set up", "less of a hassle to set up"),
     ("i could barely walk after leg day", "i was really sore and stiff after leg day"),
     ("i can hardly move since that class", "i am really sore and stiff since"),
+    ("i want to get absolutely shredded for summer", "i want to lose body fat and keep muscle"),
+    ("what's good for rounded shoulders", "what's good for hunched posture"),
 ])
 def test_figures_of_speech_are_put_plainly(line, said):
     assert said in plain.plain_words(line).lower()
@@ -30,6 +32,7 @@ def test_figures_of_speech_are_put_plainly(line, said):
     "my knee is killing me", "my chest is killing me", "i'm dying", "I have chest pain",
     "how do i do a dead bug", "i passed out at the gym", "i have a pain in my neck",
     "i rolled my ankle and can barely walk on it", "my dad can barely walk",
+    "how do i cut my carbs",
 ])
 def test_plain_words_leave_the_rest_alone(line):
     assert plain.plain_words(line) == line

@@ -129,14 +129,15 @@ def best_passage(question, candidates, weights=None, retrieved=None):
     asked = frozenset(terms(query.text))
     best = None
     for n, ((passage, sentences), weight) in enumerate(zip(candidates, weights, strict=True)):
-        about = _mentions(_label_terms(passage), query.own)
+        label_terms = _label_terms(passage)
+        about = _mentions(label_terms, query.own)
         for sentence in sentences:
             sentence.score = _score(sentence, query, idf, about)
         if n >= found and labels[n] <= best_found + 0.5:
             weight *= _SIBLING
         if n in missing:
             weight *= _WITHOUT_OWN_WORDS
-        if apart(asked, _label_terms(passage)):
+        if apart(asked, label_terms):
             weight *= _APART
         score = weight * (1.0 + max(s.score for s in sentences) + labels[n])
         if best is None or score > best[0]:

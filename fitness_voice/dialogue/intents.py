@@ -56,6 +56,10 @@ WORN_OUT = re.compile(
     r"\b(?:could|can|can'?t) (?:barely|hardly|even) (?:walk|move|stand|get up|lift my arms)|"
     r"\b(?:so|really|super|very|too) (?:sore|stiff|achy)\b|\b(?:wrecked|destroyed|exhausted|"
     r"knackered|shattered|dead legs)\b")
+# A line that starts by leaning on the last answer ("and ...", "so ...") is a
+# follow-up unless its meaning is very close to an intent's examples.
+LEANS_BACK = re.compile(r"^(?:and|so|but|then|what about|how about|okay and|ok and)\b")
+LEANING_MIN_SCORE = 0.75
 # Passing on "what should I call you?" in so many words: "I'd rather not say",
 # "does it matter?", "why do you need my name?".
 DECLINES_NAME = re.compile(

@@ -10,8 +10,6 @@ questions; everything else, small talk and statements included, goes to the LLM.
 No stage but the answer ever takes a question about training.
 """
 
-import re
-
 from .. import lang, safety
 from ..contract import Reply
 from . import grounded, memory
@@ -22,6 +20,8 @@ from .intents import (
     DESCRIBES_A_PROBLEM,
     FORGET_FIELD,
     FORGET_ME,
+    LEANING_MIN_SCORE,
+    LEANS_BACK,
     MY_GOAL,
     MY_NAME,
     NOT_NOW,
@@ -240,17 +240,23 @@ def training_talk(providers, turn, text):
     if providers.workouts.active(turn.state):
         return None
     reply = providers.workouts.talk(turn, text)
-    worn_out = WORN_OUT.search(words(text)) and reply is not None and reply.kind == "today"
-    if reply is not None and (worn_out or reply.kind == "exercise-choice" and (
-            providers.answers_with_llm or WORN_OUT.search(words(text)))):
-        # A question about what to do: the model answers it, with the profile; and
-        # "I can barely walk, what should I do tomorrow" is about recovering.
+    if reply is not None and _answered_instead(providers, reply, text):
         providers.workouts.withdraw_offer(turn.state)
         return None
     if reply is not None:
         reply.profile_updates = {**grounded.side_facts(text, turn.caller),
                                  **reply.profile_updates}
     return reply
+
+
+def _answered_instead(providers, reply, text):
+    """Whether the answer stage takes a line the training talk matched: with a model,
+    a question about what to do (it answers with the profile); and "I can barely walk,
+    what should I do tomorrow", which is about recovering."""
+    worn_out = WORN_OUT.search(words(text)) is not None
+    if reply.kind == "exercise-choice":
+        return providers.answers_with_llm or worn_out
+    return reply.kind == "today" and worn_out
 
 
 def small_talk(providers, turn, text):
@@ -261,12 +267,6 @@ def small_talk(providers, turn, text):
     if label not in ("small_talk", "identity", "thanks", "help"):
         return None
     return HANDLERS[label](providers, turn, text)
-
-
-# A line that starts by leaning on the last answer ("and ...", "so ...") is a
-# follow-up unless its meaning is very close to an intent's examples.
-LEANS_BACK = re.compile(r"^(?:and|so|but|then|what about|how about|okay and|ok and)\b")
-LEANING_MIN_SCORE = 0.75
 
 
 def routed_by_meaning(providers, turn, text):

@@ -6,6 +6,7 @@ embedding model is read once and shared copy-on-write by the workers.
 """
 
 import os
+import sys
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -22,6 +23,11 @@ errorlog = "-"
 
 def post_fork(server, worker):
     from fitness_voice.extensions import db
+
+    # A thread back from the database waits for the GIL while another thread
+    # embeds or composes; Python's default 5 ms slice, paid at every statement,
+    # is most of a turn's own time under load.
+    sys.setswitchinterval(float(os.environ.get("GIL_SWITCH_MS", "1")) / 1000)
 
     app = worker.app.wsgi()
     with app.app_context():

@@ -25,6 +25,10 @@ MAX_LOOKBACK = 4
 # Pronouns that, in a line with words of its own, point at those words rather
 # than back at the last question.
 _CLAUSE_POINTERS = frozenset({"that", "this", "there"})
+# A pronoun that is the object of doing: "should I be doing that before my runs".
+_DONE_THING = re.compile(r"\b(?:do|doing|did|does|try|trying|hold|holding|use|using|take|"
+                         r"taking|eat|eating|drink|drinking|stretch|stretching) (?:it|that|this|"
+                         r"them|those)\b")
 _FIGURE_WORDS = frozenset({"weigh", "kilo", "kilogram", "kg", "pound", "lb", "stone", "year",
                            "old", "age", "aged", "im", "i'm"})
 
@@ -78,6 +82,11 @@ def _resolve(text, history, state, depth):
         harder = f"a harder {subject} variation" if subject else f"how do i progress " \
             f"{previous.question}"
         return Resolved(harder, topic, "reference", said, **lean)
+    if any(p.match(said) for p in data["easier"]):
+        subject = (_title(state) if depth == 0 else None) or topic
+        easier = f"an easier {subject} variation" if subject else f"an easier way to " \
+            f"{previous.question}"
+        return Resolved(easier, topic, "reference", said, **lean)
     for pattern in data["new_topic"]:
         found = pattern.match(said)
         if found and own_terms(found.group(1)):
@@ -93,9 +102,10 @@ def _resolve(text, history, state, depth):
         return Resolved(f"{said} {previous.question}", topic, "figures", said, **lean)
     pronoun = _pronoun(said, data)
     # "does it make you bloated" leans back; in "sore after leg day, is that normal"
-    # the "that" is the line's own words.
+    # the "that" is the line's own words, but "doing that before my runs" is the last answer's.
     if topic and pronoun and (not own or (len(own) <= 2 and len(said.split()) <= 8
-                                          and pronoun not in _CLAUSE_POINTERS)):
+                                          and pronoun not in _CLAUSE_POINTERS)
+                              or (len(own) <= 3 and _DONE_THING.search(said))):
         return Resolved(_replace(said, pronoun, topic), topic, "reference", said, **lean)
     if topic and len(own) <= 1 and len(said.split()) <= 7 and any(
             p.search(said) for p in data["personal"]):
@@ -246,7 +256,7 @@ def _data(language):
     if not isinstance(pronouns, list) or not all(isinstance(p, str) for p in pronouns):
         raise lang.LanguageDataError(f"{where}: `pronouns` must be a list of words")
     compiled = {}
-    for key in ("why", "progress", "conditions", "new_topic", "frames", "topic_ends",
+    for key in ("why", "progress", "easier", "conditions", "new_topic", "frames", "topic_ends",
                 "personal"):
         patterns = data.get(key)
         if not isinstance(patterns, list) or not patterns:

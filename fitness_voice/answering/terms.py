@@ -21,7 +21,8 @@ _PHRASES = ((re.compile(r"\b(?:work|working|worked) ?outs?\b"), "workout"),
              "weightloss"),
             (re.compile(r"\b(?:six|6) ?packs?\b"), "abs"),
             # "What if I can't do one": an easier version is what is asked.
-            (re.compile(r"\b(?:can't|cannot|can not|unable to) (?:do|manage|get|finish) "
+            (re.compile(r"\b(?:can't|cannot|can not|unable to) (?:really |even |actually |"
+                        r"literally |quite |still )*(?:do|manage|get|finish) (?:even )?"
                         r"(?:one|it|them|any|a single|a full|an?|that|even one)\b"), "easier"),
             (re.compile(r"\btoo (?:hard|difficult|tough)\b"), "easier"),
             # "My legs are killing me", "that workout wrecked me": how callers say sore.

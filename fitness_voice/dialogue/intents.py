@@ -49,6 +49,8 @@ DESCRIBES_A_PROBLEM = re.compile(
     r"\b(?:hurts?|hurting|hurt (?:my|it)|pain|painful|sore|soreness|aching|aches?|"
     r"killing me|twinges?|swollen|swelling|clicks?|clicking|popp(?:ed|ing)|numb|tingl\w*|"
     r"throbb\w*|sprain\w*|strain\w*|tweak\w*|pulled|stuck|plateau\w*|struggl\w*|"
+    r"stiff|stiffness|tight|tightness|achy|cranky|wobbly|unsteady|niggl\w*|flar\w+ up|"
+    r"acting up|acts up|playing up|plays up|bother\w*|seiz\w* up|locks? up|"
     r"can'?t (?:seem to|get|stop|sleep|lose|gain|run|lift|do)|keeps? (?:getting|happening))\b")
 # Worn out from the last session: "what should I do tomorrow" then asks about
 # recovery, not for a list of exercises.

@@ -23,7 +23,7 @@ GOALS = (
      "build muscle"),
     (r"\b(get|getting|become) (stronger|strong)\b|\bstrength\b", "get stronger"),
     (r"\b(?:(?:run|running|do|doing|finish|finishing|complete) )?(?:a |my first |an? )?"
-     r"(?:5k|five k|10k|ten k|marathon|half marathon|ultra|park ?run)\b", "train for a run"),
+     r"(?:5k|five k|10k|ten k|marathon|half marathon|ultra|park ?run)\b", "train for a {race}"),
     (r"\b(get|getting|be|become) (fitter|fit|in shape|healthier|more active)|\bfitness\b",
      "get fitter"),
     (r"\b(more )?(flexib\w+|mobility)\b", "improve mobility"),
@@ -67,7 +67,8 @@ INTRODUCED = re.compile(
     rf"^{_GREETING}(?:i'?m|i am|it'?s|it is|this is|im)\s+{_BEFORE_NAME}"
     r"([a-z][a-z'\-]{1,20})"
     r"(?:\s+([a-z][a-z'\-]{1,20}))??"
-    r"(?=\s*(?:$|[,.!?;]|\s+(?:and|here|again|calling|speaking|from|by the way|but|coach)\b))",
+    r"(?=\s*(?:$|[,.!?;]|\s+(?:and|here|again|calling|speaking|from|by the way|but|coach|"
+    r"um|uh|erm|er)\b))",
     re.IGNORECASE)
 # The answer to "what should I call you?": a name alone, at most two words.
 BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"
@@ -76,6 +77,10 @@ BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"
                        r"(?:\s+(?:here|speaking|calling|please|thanks|thank you))?[.!]?\s*$",
                        re.IGNORECASE)
 MAX_NAME_WORDS = 2
+# Putting a misheard name right: "no, it's not Tom, it's Tam".
+CORRECTED_NAME = re.compile(
+    r"\b(?:it'?s|my name'?s|my name is|i'?m|that'?s) not [a-z][a-z'\-]{1,20}[\s,.]+"
+    r"(?:it'?s|i'?m|my name'?s|my name is|it is)\s+([a-z][a-z'\-]{1,20})\b", re.IGNORECASE)
 
 
 def _number(word):
@@ -83,15 +88,20 @@ def _number(word):
 
 
 def extract_name(text, bare=False):
-    """A name the caller gave ("my name is Sam", "hi, I'm Sam", or just "Sam" when
-    asked, with `bare`), if it looks like a name; else None."""
+    """A name the caller gave ("my name is Sam", "hi, I'm Sam", "no, it's not Tom, it's
+    Tam", or just "Sam" when asked, with `bare`), if it looks like a name; else None."""
     said = " ".join(text.replace("\u2019", "'").split())
+    corrected = CORRECTED_NAME.search(said)
+    if corrected:
+        return _capitalised(corrected.group(1)) if looks_like_name(corrected.group(1)) else None
     for pattern in (NAME, INTRODUCED, *((BARE_NAME,) if bare else ())):
         match = pattern.search(said) if pattern is NAME else pattern.match(said)
         if match:
             first, second = match.group(1), match.group(2)
             if first.lower().rstrip(".") in not_names().titles and second:
                 first, second = second, None
+            if pattern is NAME and second and not looks_like_name(second):
+                second = None  # "the name's Jo and I want to get stronger"
             if not looks_like_name(first) or (second and not looks_like_name(second)):
                 return None
             return _capitalised(first)
@@ -164,10 +174,18 @@ def _capitalised(name):
     return "-".join(part.capitalize() for part in name.split("-"))
 
 
+# The race a run goal names, as the caller will want to hear it back.
+RACE = re.compile(r"\b(half marathon|marathon|ultra|park ?run|5k|five k|10k|ten k)\b")
+_RACE_NAMES = {"five k": "5k", "ten k": "10k", "park run": "parkrun", "ultra": "ultra marathon"}
+
+
 def extract_goal(text):
     lowered = text.lower()
     for pattern, goal in GOALS:
         if re.search(pattern, lowered):
+            if "{race}" in goal:
+                race = RACE.search(lowered).group(1)
+                goal = goal.format(race=_RACE_NAMES.get(race, race))
             return goal
     return None
 
@@ -187,6 +205,7 @@ MAX_GOAL_WORDS = 8
 def states_goal(text):
     """Whether the line says what the caller wants ("I want to...", "my goal is to...")."""
     return bool(re.search(r"\b(goal|want|trying|hoping|aim|need) to\b|\bi'?d like to\b|"
+                          r"\b(?:i wanna|i'?m gonna|changed my mind)\b|"
                           r"\b(?:goal|aim) (?:now |these days |this year )?is (?:to|a|an)\b",
                           text.lower()))
 
@@ -201,6 +220,13 @@ def goal_in_own_words(text):
     return goal
 
 
+# A line about someone else ("for a beginner like my wife"): its facts are theirs.
+SOMEONE_ELSE = re.compile(
+    r"\b(?:my|our|his|her) (?:wife|husband|partner|son|daughter|kids?|children|mum|mom|"
+    r"mother|dad|father|friend|mate|buddy|brother|sister|client|boyfriend|girlfriend|"
+    r"grandma|grandad|grandpa|nan|gran|teenager|boss|colleague)\b")
+
+
 def extract(text):
     """Profile facts stated in `text`, as {key: value}."""
     lowered = text.lower()
@@ -208,6 +234,8 @@ def extract(text):
     name = extract_name(text)
     if name:
         found["name"] = name
+    if SOMEONE_ELSE.search(lowered):
+        return found
     if states_goal(lowered):
         goal = extract_goal(lowered)
         if goal:

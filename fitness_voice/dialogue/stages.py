@@ -202,6 +202,8 @@ def caller_facts(providers, turn, text):
     caller = turn.caller
     if is_question(text) or DESCRIBES_A_PROBLEM.search(words(text)):
         return None
+    if turn.history and LEANS_BACK.match(words(text)) and not memory.extract_name(text):
+        return None  # "and for a beginner?" goes on from the last answer
     learned = grounded.new_facts(memory.extract(text), caller)
     name = learned.pop("name", None)
     lines = lang.catalogue()

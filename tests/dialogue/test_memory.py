@@ -9,9 +9,9 @@ from fitness_voice.dialogue import memory
     ("my name is Sam", {"name": "Sam"}),
     ("call me Jo", {"name": "Jo"}),
     ("I'm Sam and I want to lose weight", {"name": "Sam", "goal": "lose weight"}),
-    ("I want to run a 5k", {"goal": "train for a run"}),
-    ("actually my goal now is to run a half marathon", {"goal": "train for a run"}),
-    ("my aim this year is a marathon", {"goal": "train for a run"}),
+    ("I want to run a 5k", {"goal": "train for a 5k"}),
+    ("actually my goal now is to run a half marathon", {"goal": "train for a half marathon"}),
+    ("my aim this year is a marathon", {"goal": "train for a marathon"}),
     ("I want to build muscle, I have been training for ten years",
      {"goal": "build muscle", "experience": "advanced"}),
     ("I'm a complete beginner", {"experience": "beginner"}),
@@ -30,6 +30,14 @@ from fitness_voice.dialogue import memory
     ("I'm tired", {}),
     ("how do I build muscle", {}),
     ("it is what it is", {}),
+    # Someone else's facts are theirs; a name put right; a name before "and".
+    ("and for a beginner like my wife who's just starting", {}),
+    ("my son has a bad knee", {}),
+    ("no it's not tom it's tam", {"name": "Tam"}),
+    ("the name's jo and i want to get stronger", {"name": "Jo", "goal": "get stronger"}),
+    ("hey this is rosa um what should i eat before a run", {"name": "Rosa"}),
+    ("i've changed my mind i wanna train for a half marathon instead",
+     {"goal": "train for a half marathon"}),
 ])
 def test_extract_finds_the_facts_a_line_states(line, facts):
     assert memory.extract(line) == facts

@@ -207,6 +207,10 @@ def caller_facts(providers, turn, text):
     learned = grounded.new_facts(memory.extract(text), caller)
     name = learned.pop("name", None)
     lines = lang.catalogue()
+    if name and caller.name and memory.CORRECTED_NAME.search(text):
+        # "No, it's not Tom, it's Tam": put right at once, nothing to confirm.
+        return Reply(lines.say("dialogue.name_corrected", name=name), kind="memory",
+                     profile_updates={"name": name})
     if name and caller.name:
         turn.state.pending_name = name
         return Reply(lines.say("dialogue.confirm_rename", name=name), kind="memory-confirm")

@@ -93,17 +93,26 @@ _KIND_WORDS = re.compile(r"\bhow (?:long|often)\b", re.IGNORECASE)
 
 def passage_sentences(passage):
     """The passage's sentences as plain prose, without a repeat of its title or
-    heading, and without who said it ("..., according to the NHS")."""
-    skip = {normalise(getattr(passage, "title", "")), normalise(getattr(passage, "heading", ""))}
+    heading, and without who said it ("..., according to the NHS"). Fresh objects
+    each time (best_passage scores them), from parts worked out once per text."""
+    parts = _sentence_parts(passage.text, getattr(passage, "title", ""),
+                            getattr(passage, "heading", ""), lang.active_language())
+    return [Sentence(text, i, found, count) for i, (text, found, count) in enumerate(parts)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _sentence_parts(text, title, heading, language):
+    """(sentence, its terms, words said) for each sentence of a passage: the same
+    passages are read on every turn, and their terms cost more than the scoring."""
+    skip = {normalise(title), normalise(heading)}
     found = []
-    for text in sentences_of(passage.text):
-        if normalise(text) in skip:
+    for sentence in sentences_of(text):
+        if normalise(sentence) in skip:
             continue
-        text = _without_attribution(text)
-        if text:
-            found.append(text)
-    return [Sentence(text, i, frozenset(terms(text)), words_said(text))
-            for i, text in enumerate(found)]
+        sentence = _without_attribution(sentence)
+        if sentence:
+            found.append((sentence, frozenset(terms(sentence)), words_said(sentence)))
+    return tuple(found)
 
 
 def best_passage(question, candidates, weights=None, retrieved=None):
@@ -237,8 +246,13 @@ def _mentions(have, wanted):
 def _label_terms(passage):
     """What a passage is about, by its heading and title, without the words that say
     what kind of question the heading answers ("How long to hold a stretch")."""
-    return frozenset(terms(_unframed(getattr(passage, "heading", "")))) | \
-        frozenset(terms(_unframed(getattr(passage, "title", ""))))
+    return _labelled(getattr(passage, "heading", ""), getattr(passage, "title", ""),
+                     lang.active_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _labelled(heading, title, language):
+    return frozenset(terms(_unframed(heading))) | frozenset(terms(_unframed(title)))
 
 
 def _label_score(passage, query, idf, form):

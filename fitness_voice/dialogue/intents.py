@@ -191,6 +191,19 @@ def is_yes(text):
         not is_question(rest) and not is_goodbye(text)
 
 
+# "Should I still train today or wait": asks for advice, never for a command,
+# however close its meaning lies to "what's today's workout".
+ASKS_ADVICE = re.compile(r"^(?:(?:so|and|but|ok|okay|um|then|well) )*(?:should i|is it|is that|"
+                         r"do i need|would it|is it ok|is it okay|is it bad)\b")
+# "Why not?" answers an offer with a yes; anywhere else it asks why.
+WHY_NOT = re.compile(r"^(?:(?:well|oh|ok|okay|sure|yeah) )?why not$")
+
+
+def accepts_offer(text):
+    """A yes to an offer the coach just made, "why not" included."""
+    return is_yes(text) or bool(WHY_NOT.match(words(text)))
+
+
 def is_no(text):
     """A short no ("no", "nope, keep it")."""
     return (vocab.is_no(text) or vocab.is_skip(text)) and \

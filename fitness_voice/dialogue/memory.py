@@ -68,7 +68,8 @@ INTRODUCED = re.compile(
     r"([a-z][a-z'\-]{1,20})"
     r"(?:\s+([a-z][a-z'\-]{1,20}))??"
     r"(?=\s*(?:$|[,.!?;]|\s+(?:and|here|again|calling|speaking|from|by the way|but|coach|"
-    r"um|uh|erm|er|what|how|can|could|should|why|when|where|which|is|are|do|does)\b))",
+    r"um|uh|erm|er|what|how|can|could|should|why|when|where|which|is|are|do|does|i'?m|im|"
+    r"i)\b))",
     re.IGNORECASE)
 # The answer to "what should I call you?": a name alone, at most two words.
 BARE_NAME = re.compile(r"^\s*(?:it'?s |i'?m |im |call me |just |my name is |)"

@@ -16,6 +16,7 @@ from . import grounded, memory
 from .intents import (
     ABOUT_ME,
     ASKED_AS_QUESTIONS,
+    ASKS_ADVICE,
     COMMANDS,
     DESCRIBES_A_PROBLEM,
     FORGET_FIELD,
@@ -26,6 +27,7 @@ from .intents import (
     MY_NAME,
     NOT_NOW,
     WORN_OUT,
+    accepts_offer,
     declines_name,
     first_pass,
     is_goodbye,
@@ -125,7 +127,7 @@ def more_offer(providers, turn, text):
     """"Yes" to "Want to hear more?": the rest of the last answer."""
     offered = _more_hint()
     last = turn.state.last_reply or ""
-    if not offered or not last.endswith(offered) or not is_yes(text):
+    if not offered or not last.endswith(offered) or not accepts_offer(text):
         return None
     return grounded.grounded_answer(providers, turn, "tell me more")
 
@@ -288,7 +290,7 @@ def routed_by_meaning(providers, turn, text):
         return None  # "and which one first in a session": about the last answer
     if providers.answers_with_llm and (label not in COMMANDS or is_question(text)):
         return None
-    if label not in ASKED_AS_QUESTIONS and is_question(text):
+    if is_question(text) and (label not in ASKED_AS_QUESTIONS or ASKS_ADVICE.match(words(text))):
         return None
     if label in TRAINING and providers.workouts.active(turn.state):
         return None

@@ -59,6 +59,15 @@ def history(*said):
     # About the caller, short: leans on the topic.
     (["i'm fifty what's my max heart rate"], "so what's moderate for me",
      "what's moderate for me max heart rate", "reference"),
+    # The object of doing, the unit of the last answer, a new fact about the caller.
+    (["how long should i hold a hamstring stretch"], "should i be doing that before my runs",
+     "should i be doing a hamstring stretch before my runs", "reference"),
+    (["how much exercise do i need to lose weight"], "wait is that per day or per week",
+     "how much exercise do i need to lose weight per day or per week", "condition"),
+    (["how much caffeine before a workout"], "oh wait i'm pregnant does that change anything",
+     "how much caffeine before a workout i'm pregnant", "condition"),
+    (["how many push ups should i do"], "the thing is i can't really do even one properly",
+     "an easier push ups variation", "reference"),
     # Small talk in between is skipped.
     (["how do i do a plank", "yes"], "how long should i hold it",
      "how long should i hold a plank", "reference"),

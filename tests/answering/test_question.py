@@ -121,6 +121,12 @@ def test_question_data_is_checked_when_loaded(tmp_path, monkeypatch, text, error
     ("honestly i still can't do a single chin up yet", "an easier chin up variation"),
     ("i can't do any squats properly", "an easier squat variation"),
     ("i can't do a push up because my wrist hurts", "i can't do a push up because my wrist hurts"),
+    ("i literally can't do a single push up what should i do instead",
+     "an easier push up variation"),
+    # Whether to take a supplement: what it does is the answer.
+    ("should i be taking creatine", "what does creatine do"),
+    ("so is creatine actually worth taking or is it a waste of money", "what does creatine do"),
+    ("should i take creatine before or after", "should i take creatine before or after"),
 ])
 def test_ways_of_asking_that_mean_a_plainer_question(said, plainer):
     assert question.paraphrased(said) == plainer

@@ -67,6 +67,25 @@ def test_is_yes_is_not_a_goodbye_or_a_question(line, yes):
     assert intents.is_yes(line) is yes
 
 
+@pytest.mark.parametrize(("line", "accepts"), [
+    ("why not", True), ("well why not", True), ("yes please", True),
+    ("why not do it every day", False), ("no thanks", False),
+])
+def test_why_not_accepts_an_offer_but_is_no_plain_yes(line, accepts):
+    assert intents.accepts_offer(line) is accepts
+    assert intents.is_yes("why not") is False  # after an answer it asks why
+
+
+@pytest.mark.parametrize(("line", "advice"), [
+    ("so should i still train today or wait", True),
+    ("is it ok to train today", True),
+    ("what's today's workout", False),
+    ("what should i do today", False),
+])
+def test_advice_questions_are_told_from_commands(line, advice):
+    assert bool(intents.ASKS_ADVICE.match(intents.words(line))) is advice
+
+
 @pytest.mark.parametrize(("line", "label"), [
     ("say that again", "repeat"),
     ("sorry, can you repeat that", "repeat"),

@@ -36,6 +36,7 @@ from fitness_voice.dialogue import memory
     ("no it's not tom it's tam", {"name": "Tam"}),
     ("the name's jo and i want to get stronger", {"name": "Jo", "goal": "get stronger"}),
     ("hey this is rosa um what should i eat before a run", {"name": "Rosa"}),
+    ("hey this is dana i'm totally out of shape", {"name": "Dana"}),
     ("i've changed my mind i wanna train for a half marathon instead",
      {"goal": "train for a half marathon"}),
 ])

@@ -6,6 +6,8 @@ A mixin of WorkoutCoach (leading.py), which gives it its exercises, lines and
 phrases, and ``_begin`` to start the session.
 """
 
+import re
+
 from ..contract import Reply
 from ..text.speakable import for_speech
 from . import planner
@@ -16,6 +18,8 @@ from .questions import asks_about_kit, asks_dose, asks_rounds, named_among, read
 from .requests import as_list, parse_request
 from .suggestions import compose, spoken_name
 
+# "Something for this", "exercises that help with it": what the last line was about.
+POINTS_BACK = re.compile(r"\b(?:for|with|help|helps|fix|fixes|ease) (?:this|that|it|them|those)\b")
 # An answer to "want me to take you through them?" longer than this is a new question.
 MAX_ACCEPT_WORDS = 6
 
@@ -30,6 +34,9 @@ class Offers:
         question = read_question(text, turn.caller.profile, self.exercises)
         if question is None:
             return None
+        if question.target is None and POINTS_BACK.search(text.lower()) and turn.history:
+            # "is there an exercise for this", after "my neck and shoulders get tight".
+            question = self._earlier_target(turn) or question
         picks = choose(self.exercises, question)
         rounds = None
         if question.minutes and picks and question.kind is None:
@@ -44,6 +51,16 @@ class Offers:
             call_state.offer_session(turn.state, {"request": request, "chosen": slugs,
                                                   "position": question.position})
         return Reply(said, kind="exercise-choice", details={"exercises": slugs})
+
+    def _earlier_target(self, turn, lookback=3):
+        """The exercise-choice question the caller's last lines make, if one names a
+        body part, an activity or a position."""
+        for said, _reply in reversed(list(turn.history)[-lookback:]):
+            earlier = read_question(f"what exercises for {said or ''}", turn.caller.profile,
+                                    self.exercises)
+            if earlier is not None and (earlier.target or earlier.position):
+                return earlier
+        return None
 
     def withdraw_offer(self, state):
         """Forget an offer to lead suggested moves (another answer was given instead)."""

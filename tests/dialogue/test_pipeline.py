@@ -113,3 +113,15 @@ def test_greetings(coach, caller, greeting):
     assert reply.text.startswith(greeting)
     assert state.last_reply == reply.text
     assert (state.intake == "name") is (not caller.returning)
+
+
+@pytest.mark.parametrize(("earlier", "line", "named"), [
+    ("my neck and shoulders get really tight from sitting at my desk",
+     "is there an exercise for this", "shoulder"),
+    ("my glutes feel weak when i run", "what exercises would help with that", "glute"),
+])
+def test_an_exercise_question_that_points_back_takes_the_earlier_body_part(
+        coach, earlier, line, named):
+    reply = coach.pipeline.answer(turn(line, CallState(), history=[(earlier, "Noted.")]))
+    assert reply.kind == "exercise-choice"
+    assert named in reply.text.lower()

@@ -29,6 +29,10 @@ _CLAUSE_POINTERS = frozenset({"that", "this", "there"})
 _DONE_THING = re.compile(r"\b(?:do|doing|did|does|try|trying|hold|holding|use|using|take|"
                          r"taking|eat|eating|drink|drinking|stretch|stretching) (?:it|that|this|"
                          r"them|those)\b")
+# "Once that gets easy, what next" and "I can't do even one": the harder or easier
+# version of the last answer's exercise. No "how do I": that would read the how-to again.
+_VARIATIONS = (("progress", "a harder", "how do i progress"),
+               ("easier", "an easier", "an easier way to"))
 _FIGURE_WORDS = frozenset({"weigh", "kilo", "kilogram", "kg", "pound", "lb", "stone", "year",
                            "old", "age", "aged", "im", "i'm"})
 
@@ -75,18 +79,13 @@ def _resolve(text, history, state, depth):
 
     if any(p.match(said) for p in data["why"]):
         return Resolved(f"why {previous.question}", topic, "why", said, **lean)
-    if any(p.match(said) for p in data["progress"]):
-        # The notes' own name for it ("Push-up") reads better than "can't do one push up".
-        subject = (_title(state) if depth == 0 else None) or topic
-        # No "how do I": that would read the how-to again, not the harder version.
-        harder = f"a harder {subject} variation" if subject else f"how do i progress " \
-            f"{previous.question}"
-        return Resolved(harder, topic, "reference", said, **lean)
-    if any(p.match(said) for p in data["easier"]):
-        subject = (_title(state) if depth == 0 else None) or topic
-        easier = f"an easier {subject} variation" if subject else f"an easier way to " \
-            f"{previous.question}"
-        return Resolved(easier, topic, "reference", said, **lean)
+    for key, variation, without_subject in _VARIATIONS:
+        if any(p.match(said) for p in data[key]):
+            # The notes' own name for it ("Push-up") reads better than "can't do one push up".
+            subject = (_title(state) if depth == 0 else None) or topic
+            asked = f"{variation} {subject} variation" if subject else \
+                f"{without_subject} {previous.question}"
+            return Resolved(asked, topic, "reference", said, **lean)
     for pattern in data["new_topic"]:
         found = pattern.match(said)
         if found and own_terms(found.group(1)):

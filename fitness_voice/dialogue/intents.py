@@ -194,7 +194,7 @@ def is_yes(text):
 # "Should I still train today or wait": asks for advice, never for a command,
 # however close its meaning lies to "what's today's workout".
 ASKS_ADVICE = re.compile(r"^(?:(?:so|and|but|ok|okay|um|then|well) )*(?:should i|is it|is that|"
-                         r"do i need|would it|is it ok|is it okay|is it bad)\b")
+                         r"do i need|would it)\b")
 # "Why not?" answers an offer with a yes; anywhere else it asks why.
 WHY_NOT = re.compile(r"^(?:(?:well|oh|ok|okay|sure|yeah) )?why not$")
 

@@ -16,6 +16,11 @@ from ..text.speakable import for_speech
 PROFILE_KEYS = ("name", "goal", "experience", "injuries", "equipment", "days_per_week",
                 "minutes_per_session")
 
+# The races a run goal names; the goal keeps the race, as the caller will want it back.
+_RACES = r"half marathon|marathon|ultra|park ?run|5k|five k|10k|ten k"
+RACE = re.compile(rf"\b({_RACES})\b")
+_RACE_NAMES = {"five k": "5k", "ten k": "10k", "park run": "parkrun", "ultra": "ultra marathon"}
+
 GOALS = (
     (r"\b(lose|losing|drop|dropping|shed|burn) (some |a bit of |the )?"
      r"(weight|fat|pounds|kilos|belly)", "lose weight"),
@@ -23,7 +28,7 @@ GOALS = (
      "build muscle"),
     (r"\b(get|getting|become) (stronger|strong)\b|\bstrength\b", "get stronger"),
     (r"\b(?:(?:run|running|do|doing|finish|finishing|complete) )?(?:a |my first |an? )?"
-     r"(?:5k|five k|10k|ten k|marathon|half marathon|ultra|park ?run)\b", "train for a {race}"),
+     rf"(?:{_RACES})\b", "train for a {race}"),
     (r"\b(get|getting|be|become) (fitter|fit|in shape|healthier|more active)|\bfitness\b",
      "get fitter"),
     (r"\b(more )?(flexib\w+|mobility)\b", "improve mobility"),
@@ -173,11 +178,6 @@ def _capitalised(name):
     if len(name) <= 3 and not re.search(r"[aeiouy]", name.lower()):
         return name.upper()
     return "-".join(part.capitalize() for part in name.split("-"))
-
-
-# The race a run goal names, as the caller will want to hear it back.
-RACE = re.compile(r"\b(half marathon|marathon|ultra|park ?run|5k|five k|10k|ten k)\b")
-_RACE_NAMES = {"five k": "5k", "ten k": "10k", "park run": "parkrun", "ultra": "ultra marathon"}
 
 
 def extract_goal(text):

@@ -71,8 +71,11 @@ def test_is_yes_is_not_a_goodbye_or_a_question(line, yes):
     ("why not", True), ("well why not", True), ("yes please", True),
     ("why not do it every day", False), ("no thanks", False),
 ])
-def test_why_not_accepts_an_offer_but_is_no_plain_yes(line, accepts):
+def test_why_not_accepts_an_offer(line, accepts):
     assert intents.accepts_offer(line) is accepts
+
+
+def test_why_not_is_no_plain_yes():
     assert intents.is_yes("why not") is False  # after an answer it asks why
 
 
